@@ -1,0 +1,129 @@
+/* hetbench — `info` and `list` as text for people (JSON is hb_system_json). */
+#include <hwloc.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void print_topology(FILE *f, hwloc_topology_t t, hwloc_obj_t o, int depth) {
+    if (o->type == HWLOC_OBJ_PU) return; /* PUs are listed with their core */
+    char type[64], attr[128];
+    hwloc_obj_type_snprintf(type, sizeof type, o, 0);
+    hwloc_obj_attr_snprintf(attr, sizeof attr, o, " ", 0);
+    fprintf(f, "    %*s%s", 2 * depth, "", type);
+    if (o->os_index != HWLOC_UNKNOWN_INDEX && o->type != HWLOC_OBJ_MACHINE)
+        fprintf(f, " #%u", o->logical_index);
+    if (attr[0]) fprintf(f, " (%s)", attr);
+    if (o->type == HWLOC_OBJ_CORE) {
+        fprintf(f, " PUs:");
+        for (unsigned i = 0; i < o->arity; i++)
+            if (o->children[i]->type == HWLOC_OBJ_PU) fprintf(f, " %u", o->children[i]->os_index);
+    }
+    fputc('\n', f);
+    for (hwloc_obj_t c = o->memory_first_child; c; c = c->next_sibling)
+        print_topology(f, t, c, depth + 1);
+    for (unsigned i = 0; i < o->arity; i++) print_topology(f, t, o->children[i], depth + 1);
+}
+
+static const char *str(json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "?";
+}
+
+void hb_print_info(hb_context *ctx, FILE *f) {
+    json_t *sys = hb__system_json(ctx);
+    json_t *os = json_object_get(sys, "os"), *kern = json_object_get(sys, "kernel");
+    json_t *cpu = json_object_get(sys, "cpu");
+    fprintf(f, "hetbench %s\n\n", HB_VERSION_STRING);
+    fprintf(f, "host       %s\n", str(sys, "host"));
+    fprintf(f, "os         %s\n", str(os, "pretty_name"));
+    fprintf(f, "kernel     %s %s %s\n", str(kern, "sysname"), str(kern, "release"),
+            str(kern, "machine"));
+    fprintf(f, "cpu        %s (%s), %lld socket(s), %lld cores, %lld threads, %lld NUMA node(s)\n",
+            str(cpu, "model"), str(cpu, "vendor"),
+            (long long)json_integer_value(json_object_get(cpu, "sockets")),
+            (long long)json_integer_value(json_object_get(cpu, "cores")),
+            (long long)json_integer_value(json_object_get(cpu, "threads")),
+            (long long)json_integer_value(json_object_get(cpu, "numa_nodes")));
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(cpu, "caches"), i, c)
+        fprintf(f, "cache      L%lld %-11s %8lld KiB x %lld\n",
+                (long long)json_integer_value(json_object_get(c, "level")), str(c, "type"),
+                (long long)json_integer_value(json_object_get(c, "size_bytes")) / 1024,
+                (long long)json_integer_value(json_object_get(c, "count")));
+    fprintf(
+        f, "memory     %.1f GiB\n",
+        (double)json_integer_value(json_object_get(json_object_get(sys, "memory"), "total_bytes")) /
+            (1 << 30));
+    json_t *cc = json_object_get(sys, "compiler");
+    fprintf(f, "compiler   %s %s, flags \"%s\" (%s)\n", str(cc, "id"), str(cc, "version"),
+            str(cc, "flags"), str(cc, "build_type"));
+    json_t *l;
+    json_array_foreach(json_object_get(sys, "libraries"), i, l) {
+        fprintf(f, "library    %-9s %s", str(l, "name"), str(l, "version"));
+        if (json_object_get(l, "path")) fprintf(f, "  [%s]", str(l, "path"));
+        fputc('\n', f);
+    }
+
+    hwloc_topology_t t = hb__topology();
+    if (t) {
+        fprintf(f, "\ntopology (hwloc)\n");
+        print_topology(f, t, hwloc_get_root_obj(t), 0);
+    }
+
+    fprintf(f, "\nplatforms\n");
+    for (i = 0; i < hb_platform_count(ctx); i++) {
+        const hb_platform *p = hb_platform_at(ctx, i);
+        fprintf(f, "  %-8s version %s, ABI %u, %zu implementations\n", p->name,
+                p->version ? p->version : "?", p->abi_version, p->nimpls);
+    }
+    for (i = 0; i < hb_plugin_problem_count(ctx); i++)
+        fprintf(f, "  plugin problem: %s\n", hb_plugin_problem_at(ctx, i));
+    if (!getenv("HETBENCH_PLUGIN_PATH"))
+        fprintf(f, "  plugins: none (HETBENCH_PLUGIN_PATH is not set)\n");
+
+    fprintf(f, "\ndevices\n");
+    for (i = 0; i < hb_device_count(ctx); i++) {
+        const hb_device *d = hb_device_at(ctx, i);
+        fprintf(f, "  %-10s %s [%s, %s], %d compute units, %.1f GiB, LLC %.1f MiB\n", d->info.id,
+                d->info.name, d->info.vendor, d->info.type, d->info.compute_units,
+                (double)d->info.mem_bytes / (1 << 30), (double)d->info.llc_bytes_total / (1 << 20));
+        for (int k = 0; k < d->info.nprops; k++)
+            fprintf(f, "             %-16s %s\n", d->info.props[k].key, d->info.props[k].value);
+    }
+    json_decref(sys);
+}
+
+void hb_print_list(hb_context *ctx, FILE *f) {
+    fprintf(f, "%-8s %-8s %-32s %-10s %-6s %s\n", "kernel", "category", "precisions", "platform",
+            "impl", "name");
+    for (size_t ki = 0; ki < hb_kernel_count(); ki++) {
+        const hb_kernel *k = hb_kernel_at(ki);
+        for (size_t pi = 0; pi < hb_platform_count(ctx); pi++) {
+            const hb_platform *p = hb_platform_at(ctx, pi);
+            for (size_t ii = 0; ii < p->nimpls; ii++) {
+                const hb_impl *im = &p->impls[ii];
+                if (strcmp(im->kernel, k->name) != 0) continue;
+                char precs[64] = "";
+                for (int v = 0; v < HB_NVARIANTS; v++)
+                    if ((k->variants & im->variants) & HB_VARIANT_BIT(v)) {
+                        if (precs[0]) strncat(precs, ",", sizeof precs - strlen(precs) - 1);
+                        strncat(precs, hb_variant_name((hb_variant)v),
+                                sizeof precs - strlen(precs) - 1);
+                    }
+                fprintf(f, "%-8s %-8s %-32s %-10s %-6s %s\n", k->name,
+                        hb_category_name(k->category), precs, p->name, hb_impl_kind_name(im->kind),
+                        im->name);
+            }
+        }
+        if (k->nops) {
+            fprintf(f, "         operations:");
+            for (int o = 0; o < k->nops; o++) fprintf(f, " %s", k->ops[o]);
+            fputc('\n', f);
+        }
+    }
+    fprintf(f, "\n(precisions an implementation lists may still be unsupported on a device: a "
+               "run records why)\n");
+}

@@ -1,0 +1,91 @@
+/* hetbench — internal declarations shared by the library's modules (not installed). */
+#ifndef HB_INTERNAL_H
+#define HB_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hetbench/hetbench.h"
+
+/* ---- util.c ---- */
+void hb__set_err(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+double hb__now(void); /* CLOCK_MONOTONIC seconds */
+/* 64-byte aligned allocation (NULL on failure or zero size); free with hb__free. */
+void *hb__alloc(size_t bytes);
+void hb__free(void *p);
+/* Size in bytes of one element of a variant's input type. */
+size_t hb__variant_elem_size(hb_variant v);
+/* Unit roundoff of the arithmetic of a variant (accumulation precision). */
+double hb__variant_unit_roundoff(hb_variant v);
+/* Reads the first line of a file into buf (trailing newline removed). 0 ok, -1 error. */
+int hb__read_line(const char *path, char *buf, size_t n);
+int hb__str_in_list(const char *list, const char *item); /* comma list; NULL list = all */
+
+/* ---- rng.c: counter-based generator, so that parallel first-touch fills are reproducible
+   whatever the thread count ---- */
+uint64_t hb__rand_u64(uint64_t seed, uint64_t stream, uint64_t i);
+/* Uniform in [lo, hi). */
+double hb__rand_uniform(uint64_t seed, uint64_t stream, uint64_t i, double lo, double hi);
+
+/* ---- half precision conversions (round to nearest even) ---- */
+uint16_t hb__f32_to_f16(float f);
+float hb__f16_to_f32(uint16_t h);
+uint16_t hb__f32_to_bf16(float f);
+float hb__bf16_to_f32(uint16_t h);
+
+/* ---- sysinfo.c ---- */
+struct hwloc_topology;
+struct hwloc_topology *hb__topology(void); /* loaded once; NULL if hwloc failed */
+uint64_t hb__llc_bytes_total(void);
+uint64_t hb__mem_bytes_total(void);
+int hb__core_count(void);
+
+/* ---- built-in kernels and platforms ---- */
+extern const hb_kernel hb__kernel_gemm;
+extern const hb_kernel hb__kernel_lu;
+extern const hb_kernel hb__kernel_stream;
+const hb_platform *hb__cpu_platform(void);
+/* kernels/lu/lu.c: copy the original A into work and b into x (untimed reset of both LU impls) */
+void hb__lu_reset_copy(const hb_problem *p, double *work);
+
+/* CPU implementations that live beside their kernel (kernels/<k>/) */
+extern const hb_impl hb__gemm_cpu_base;
+extern const hb_impl hb__lu_cpu_base;
+extern const hb_impl hb__stream_cpu_base;
+/* CPU peak implementations on the CBLAS / LAPACKE provider (platforms/cpu/peak_cblas.c) */
+extern const hb_impl hb__gemm_cpu_peak;
+extern const hb_impl hb__lu_cpu_peak;
+/* Provider facts for results: name, version/config, the file that provides cblas_dgemm and
+   dgetrf_ (found with dladdr). */
+void hb__cblas_describe(char *name, size_t n1, char *config, size_t n2, char *blas_path, size_t n3,
+                        char *lapack_path, size_t n4);
+void hb__cblas_set_threads(int n);
+
+/* CPU platform facts shared with sysinfo and the runner. */
+int hb__cpu_threads(void);
+const char *hb__cpu_binding(void);       /* "core", "none (...)" */
+const char *hb__cpu_memory_policy(void); /* "first-touch by bound threads" ... */
+
+/* ---- suites.c ---- */
+typedef struct hb__suite_entry {
+    const char *kernel;
+} hb__suite_entry;
+double hb__suite_default_min_time(hb_suite s);
+const char *hb__suite_name(hb_suite s);
+int hb__suite_parse(const char *name, hb_suite *out);
+/* Kernels of a suite, in run order. */
+size_t hb__suite_kernels(hb_suite s, const char **names, size_t max);
+
+/* ---- results.c ---- */
+struct json_t;
+/* Writes a JSON document atomically (temp file in the same directory + fsync + rename). */
+hb_status hb__json_write_atomic(const struct json_t *doc, const char *path, char *err, size_t n);
+/* Checks that `path` can be created (its directory is writable), without leaving a file. */
+hb_status hb__check_writable(const char *path, char *err, size_t n);
+struct json_t *hb__system_json(hb_context *ctx);
+struct json_t *hb__device_json(const hb_device *d);
+/* registry.c: the platform context of platform i */
+void *hb__platform_ctx(const hb_context *ctx, size_t i);
+
+#endif

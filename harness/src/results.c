@@ -1,0 +1,170 @@
+/* hetbench — result files: atomic writes and checking a result read back.
+ *
+ * Writes go to a temporary file in the destination directory, are fsync'ed, then renamed
+ * over the destination: a reader (or a crash, or Ctrl-C) sees the old file or the new one,
+ * never half of one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static void dir_of(const char *path, char *out, size_t n) {
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    snprintf(out, n, "%s", dirname(tmp));
+}
+
+hb_status hb__check_writable(const char *path, char *err, size_t n) {
+    char dir[4096];
+    dir_of(path, dir, sizeof dir);
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/.hetbench-probe-XXXXXX", dir);
+    int fd = mkstemp(probe);
+    if (fd < 0) {
+        hb__set_err(err, n, "%s: cannot write in directory %s: %s", path, dir, strerror(errno));
+        return HB_E_IO;
+    }
+    close(fd);
+    unlink(probe);
+    /* an existing destination must be a regular, replaceable file */
+    FILE *f = fopen(path, "r+");
+    if (!f && errno != ENOENT) {
+        hb__set_err(err, n, "%s: %s", path, strerror(errno));
+        return HB_E_IO;
+    }
+    if (f) fclose(f);
+    return HB_OK;
+}
+
+hb_status hb__json_write_atomic(const json_t *doc, const char *path, char *err, size_t n) {
+    char dir[4096], tmp[4200];
+    dir_of(path, dir, sizeof dir);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", dir, "hetbench-result");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        hb__set_err(err, n, "%s: cannot create a temporary file in %s: %s", path, dir,
+                    strerror(errno));
+        return HB_E_IO;
+    }
+    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    if (!text) {
+        close(fd);
+        unlink(tmp);
+        hb__set_err(err, n, "%s: cannot serialise the result", path);
+        return HB_E_NOMEM;
+    }
+    size_t len = strlen(text), off = 0;
+    int ok = 1;
+    while (off < len) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            ok = 0;
+            break;
+        }
+        off += (size_t)w;
+    }
+    if (ok && write(fd, "\n", 1) != 1) ok = 0;
+    int saved = errno;
+    free(text);
+    if (ok && fsync(fd) != 0) ok = 0, saved = errno;
+    fchmod(fd, 0644);
+    if (close(fd) != 0 && ok) ok = 0, saved = errno;
+    if (!ok || rename(tmp, path) != 0) {
+        if (ok) saved = errno;
+        unlink(tmp);
+        hb__set_err(err, n, "%s: cannot write: %s", path, strerror(saved));
+        return HB_E_IO;
+    }
+    return HB_OK;
+}
+
+/* ---- reading a result back ---- */
+static const char *const record_statuses[] = {
+    "ok", "failed_verification", "unsupported", "skipped", "error", "interrupted"};
+
+static int want(json_t *obj, const char *key, json_type type, const char *path, const char *where,
+                char *err, size_t n) {
+    json_t *v = json_object_get(obj, key);
+    if (!v) {
+        hb__set_err(err, n, "%s: field %s.%s is missing", path, where, key);
+        return -1;
+    }
+    if (json_typeof(v) != type && !(type == JSON_REAL && json_is_integer(v))) {
+        hb__set_err(err, n, "%s: field %s.%s has the wrong type", path, where, key);
+        return -1;
+    }
+    return 0;
+}
+
+hb_status hb_result_check_file(const char *path, char *err, size_t n) {
+    json_error_t je;
+    json_t *doc = json_load_file(path, 0, &je);
+    if (!doc) {
+        if (je.line > 0)
+            hb__set_err(err, n, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        else
+            hb__set_err(err, n, "%s: %s", path, je.text);
+        return json_error_code(&je) == json_error_cannot_open_file ? HB_E_IO : HB_E_INVALID;
+    }
+    hb_status st = HB_E_INVALID;
+    if (!json_is_object(doc)) {
+        hb__set_err(err, n, "%s: the document is not a JSON object", path);
+        goto out;
+    }
+    if (want(doc, "schema_version", JSON_STRING, path, "$", err, n)) goto out;
+    const char *ver = json_string_value(json_object_get(doc, "schema_version"));
+    if (strncmp(ver, "1.", 2) != 0) {
+        hb__set_err(err, n, "%s: field $.schema_version is \"%s\"; this hetbench reads 1.x", path,
+                    ver);
+        goto out;
+    }
+    if (want(doc, "system", JSON_OBJECT, path, "$", err, n) ||
+        want(doc, "run", JSON_OBJECT, path, "$", err, n) ||
+        want(doc, "records", JSON_ARRAY, path, "$", err, n))
+        goto out;
+    json_t *recs = json_object_get(doc, "records");
+    size_t i;
+    json_t *r;
+    json_array_foreach(recs, i, r) {
+        char where[64];
+        snprintf(where, sizeof where, "$.records[%zu]", i);
+        if (!json_is_object(r)) {
+            hb__set_err(err, n, "%s: %s is not an object", path, where);
+            goto out;
+        }
+        if (want(r, "kernel", JSON_STRING, path, where, err, n) ||
+            want(r, "variant", JSON_STRING, path, where, err, n) ||
+            want(r, "device", JSON_STRING, path, where, err, n) ||
+            want(r, "status", JSON_STRING, path, where, err, n) ||
+            want(r, "reason", JSON_STRING, path, where, err, n))
+            goto out;
+        const char *s = json_string_value(json_object_get(r, "status"));
+        int known = 0;
+        for (size_t k = 0; k < sizeof record_statuses / sizeof *record_statuses; k++)
+            if (strcmp(s, record_statuses[k]) == 0) known = 1;
+        if (!known) {
+            hb__set_err(err, n, "%s: field %s.status has unknown value \"%s\"", path, where, s);
+            goto out;
+        }
+        if (strcmp(s, "ok") == 0) {
+            json_t *rate = json_object_get(r, "rate");
+            if (!json_is_object(rate) || !json_is_number(json_object_get(rate, "value"))) {
+                hb__set_err(err, n, "%s: field %s.rate.value must be a number for an ok record",
+                            path, where);
+                goto out;
+            }
+        }
+    }
+    st = HB_OK;
+out:
+    json_decref(doc);
+    return st;
+}

@@ -1,0 +1,727 @@
+/* hetbench — the runner: DESIGN.md §4 made code.
+ *
+ * For every planned measurement (kernel × variant × operation × device × implementation):
+ *   1. generate the seeded inputs on the host (never zeros);
+ *   2. run once, verify against the host reference: a failure gives failed_verification and
+ *      no rate — a number is never printed for an unverified result;
+ *   3. warm up (--warmup runs, default 1);
+ *   4. calibrate the repetitions to the minimum measured time (≥ min_reps, default 5), then
+ *      time each repetition with the monotonic clock (only the implementation's run() is in
+ *      the timed window; resets such as re-copying LU's matrix are outside it);
+ *   5. verify the output again after the timed repetitions;
+ *   6. statistics: median (the headline), min, max, mean, stddev, CV, 95 % CI of the median.
+ *
+ * The result document is rewritten atomically after every record. Before a measurement
+ * starts, its record is written as "interrupted"; it is replaced when the measurement ends, so
+ * a run killed at any point leaves every completed record and marks the one that was running.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static volatile sig_atomic_t g_signals;
+
+static void on_signal(int sig) {
+    (void)sig;
+    g_signals++;
+    if (g_signals >= 2) {
+        static const char msg[] = "\nhetbench: second signal, exiting now; the result file marks "
+                                  "the interrupted measurement\n";
+        ssize_t w = write(2, msg, sizeof msg - 1);
+        (void)w;
+        _exit(3);
+    }
+}
+
+void hb_install_signal_handlers(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+void hb_run_options_default(hb_run_options *o, hb_suite suite) {
+    memset(o, 0, sizeof *o);
+    o->suite = suite;
+    o->min_time = -1.0;
+    o->min_reps = 5;
+    o->max_reps = 100000;
+    o->warmup = 1;
+    o->seed = 42;
+    o->mem_fraction = 0.25;
+}
+
+static void iso_time(char *buf, size_t n) {
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- the plan ---- */
+typedef struct plan_item {
+    const hb_kernel *k;
+    hb_variant v;
+    int op;
+    size_t dev;
+    const hb_impl *impl; /* NULL: no implementation on this device (record says so) */
+    hb_size size;
+} plan_item;
+
+typedef struct plan {
+    plan_item *items;
+    size_t n, cap;
+    json_t *not_applicable; /* combinations an implementation does not provide here */
+} plan;
+
+static int plan_add(plan *pl, plan_item it) {
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? 2 * pl->cap : 64;
+        plan_item *p = realloc(pl->items, cap * sizeof *p);
+        if (!p) return -1;
+        pl->items = p, pl->cap = cap;
+    }
+    pl->items[pl->n++] = it;
+    return 0;
+}
+
+static hb_status build_plan(hb_context *ctx, const hb_run_options *o, plan *pl, char *err,
+                            size_t errlen) {
+    /* validate filters first: unknown names are usage errors */
+    if (o->kernels) {
+        char *copy = strdup(o->kernels);
+        if (!copy) return HB_E_NOMEM;
+        for (char *s = NULL, *t = strtok_r(copy, ",", &s); t; t = strtok_r(NULL, ",", &s)) {
+            if (!hb_kernel_find(t)) {
+                hb__set_err(err, errlen, "--kernel: unknown kernel '%s' (see `hetbench list`)", t);
+                free(copy);
+                return HB_E_INVALID;
+            }
+        }
+        free(copy);
+    }
+    uint32_t vmask = 0;
+    if (o->precisions) {
+        char *copy = strdup(o->precisions);
+        if (!copy) return HB_E_NOMEM;
+        for (char *s = NULL, *t = strtok_r(copy, ",", &s); t; t = strtok_r(NULL, ",", &s)) {
+            hb_variant v;
+            if (hb_variant_parse(t, &v) != 0) {
+                hb__set_err(
+                    err, errlen,
+                    "--precision: unknown precision '%s' (f64, f32, tf32, f16, bf16, i8, fp8)", t);
+                free(copy);
+                return HB_E_INVALID;
+            }
+            vmask |= HB_VARIANT_BIT(v);
+        }
+        free(copy);
+    } else
+        vmask = ~0u;
+
+    size_t ndev = hb_device_count(ctx);
+    int *dev_on = calloc(ndev ? ndev : 1, sizeof *dev_on);
+    if (!dev_on) return HB_E_NOMEM;
+    if (o->devices) {
+        char *copy = strdup(o->devices);
+        if (!copy) {
+            free(dev_on);
+            return HB_E_NOMEM;
+        }
+        for (char *s = NULL, *t = strtok_r(copy, ",", &s); t; t = strtok_r(NULL, ",", &s)) {
+            size_t idx[64];
+            size_t n = hb_device_select(ctx, t, idx, 64);
+            if (n == 0) {
+                hb__set_err(err, errlen, "--device: no device matches '%s' (see `hetbench info`)",
+                            t);
+                free(copy);
+                free(dev_on);
+                return HB_E_INVALID;
+            }
+            for (size_t i = 0; i < n; i++) dev_on[idx[i]] = 1;
+        }
+        free(copy);
+    } else
+        for (size_t i = 0; i < ndev; i++) dev_on[i] = 1;
+
+    int impl_mask = o->impl_mask ? o->impl_mask : (HB_IMPL_MASK_BASE | HB_IMPL_MASK_PEAK);
+    /* When the user names precisions or an implementation, every combination asked for gets a
+       record (unsupported ones say why). A whole suite lists the combinations that an
+       implementation does not provide on this device under run.not_applicable instead. */
+    int explicit_choice = o->precisions != NULL || o->impl_mask != 0;
+    const char *names[32];
+    size_t nk = hb__suite_kernels(o->suite, names, 32);
+    for (size_t ki = 0; ki < nk; ki++) {
+        const hb_kernel *k = hb_kernel_find(names[ki]);
+        if (!k || !hb__str_in_list(o->kernels, k->name)) continue;
+        for (int v = 0; v < HB_NVARIANTS; v++) {
+            if (!(k->variants & HB_VARIANT_BIT(v)) || !(vmask & HB_VARIANT_BIT(v))) continue;
+            int nops = k->nops > 0 ? k->nops : 1;
+            for (int op = 0; op < nops; op++) {
+                for (size_t d = 0; d < ndev; d++) {
+                    if (!dev_on[d]) continue;
+                    const hb_device *dev = hb_device_at(ctx, d);
+                    hb_size size = o->size;
+                    if (size.n || size.m || size.k) {
+                        if (!size.m) size.m = size.n;
+                        if (!size.k) size.k = size.n;
+                    } else {
+                        hb_size_ctx sc = {.suite = o->suite,
+                                          .llc_bytes_total = dev->info.llc_bytes_total,
+                                          .mem_bytes = dev->info.mem_bytes,
+                                          .mem_fraction = o->mem_fraction,
+                                          .cores = dev->info.compute_units};
+                        k->default_size(&sc, (hb_variant)v, op, &size);
+                    }
+                    int any = 0;
+                    for (size_t ii = 0; ii < dev->platform->nimpls; ii++) {
+                        const hb_impl *im = &dev->platform->impls[ii];
+                        if (strcmp(im->kernel, k->name) != 0) continue;
+                        int bit = im->kind == HB_IMPL_PEAK ? HB_IMPL_MASK_PEAK : HB_IMPL_MASK_BASE;
+                        if (!(impl_mask & bit)) continue;
+                        char why[256] = "";
+                        if (!(im->variants & HB_VARIANT_BIT(v)))
+                            snprintf(why, sizeof why, "%s (%s) has no %s variant", im->name,
+                                     hb_impl_kind_name(im->kind), hb_variant_name((hb_variant)v));
+                        else if (im->supports) {
+                            hb_problem probe = {.kernel = k,
+                                                .variant = (hb_variant)v,
+                                                .op = op,
+                                                .size = size,
+                                                .seed = o->seed};
+                            if (im->supports(dev, &probe, why, sizeof why) == HB_OK)
+                                why[0] = '\0';
+                            else if (!why[0])
+                                snprintf(why, sizeof why, "unsupported");
+                        }
+                        any = 1;
+                        if (why[0] && !explicit_choice) {
+                            json_t *na = json_object();
+                            json_object_set_new(na, "kernel", json_string(k->name));
+                            json_object_set_new(na, "variant",
+                                                json_string(hb_variant_name((hb_variant)v)));
+                            json_object_set_new(na, "implementation",
+                                                json_string(hb_impl_kind_name(im->kind)));
+                            json_object_set_new(na, "device", json_string(dev->info.id));
+                            json_object_set_new(na, "reason", json_string(why));
+                            /* one entry per (kernel, variant, impl, device), not per operation */
+                            if (op == 0)
+                                json_array_append_new(pl->not_applicable, na);
+                            else
+                                json_decref(na);
+                            continue;
+                        }
+                        if (plan_add(pl, (plan_item){k, (hb_variant)v, op, d, im, size}))
+                            goto nomem;
+                    }
+                    if (!any && plan_add(pl, (plan_item){k, (hb_variant)v, op, d, NULL, size}))
+                        goto nomem;
+                }
+            }
+        }
+    }
+    free(dev_on);
+    if (pl->n == 0) {
+        hb__set_err(err, errlen, "nothing to run: no kernel of suite '%s' has precision %s",
+                    hb__suite_name(o->suite), o->precisions ? o->precisions : "(any)");
+        return HB_E_INVALID;
+    }
+    return HB_OK;
+nomem:
+    free(dev_on);
+    return HB_E_NOMEM;
+}
+
+/* ---- progress (stderr, only on a terminal) ---- */
+typedef struct progress {
+    int on;
+    size_t index, total;
+    double t_start;
+    char what[160];
+} progress;
+
+static void progress_show(progress *pg, const char *phase, int rep, int reps) {
+    if (!pg->on) return;
+    double el = hb__now() - pg->t_start;
+    if (reps > 0)
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s: %s %d/%d  (%.0f s elapsed)", pg->index + 1,
+                pg->total, pg->what, phase, rep, reps, el);
+    else
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s: %s  (%.0f s elapsed)", pg->index + 1, pg->total,
+                pg->what, phase, el);
+    fflush(stderr);
+}
+
+/* ---- one measurement ---- */
+static json_t *verification_json(const hb_verification *v) {
+    json_t *o = json_object();
+    json_object_set_new(o, "metric_name", json_string(v->metric_name ? v->metric_name : ""));
+    json_object_set_new(o, "metric", isfinite(v->metric) ? json_real(v->metric) : json_null());
+    json_object_set_new(o, "threshold", json_real(v->threshold));
+    json_object_set_new(o, "passed", json_boolean(v->passed));
+    json_object_set_new(o, "detail", json_string(v->detail));
+    return o;
+}
+
+static void set_status(json_t *rec, hb_record_status s, const char *reason) {
+    json_object_set_new(rec, "status", json_string(hb_record_status_name(s)));
+    json_object_set_new(rec, "reason", json_string(reason ? reason : ""));
+}
+
+static hb_record_status status_of_error(hb_status s) {
+    if (s == HB_UNSUPPORTED) return HB_REC_UNSUPPORTED;
+    if (s == HB_SKIPPED) return HB_REC_SKIPPED;
+    return HB_REC_ERROR;
+}
+
+static json_t *record_skeleton(const plan_item *it, const hb_device *dev, const hb_size *size,
+                               const hb_run_options *o) {
+    json_t *r = json_object();
+    json_object_set_new(r, "kernel", json_string(it->k->name));
+    if (it->k->nops > 0) json_object_set_new(r, "operation", json_string(it->k->ops[it->op]));
+    json_object_set_new(r, "variant", json_string(hb_variant_name(it->v)));
+    json_object_set_new(r, "category", json_string(hb_category_name(it->k->category)));
+    json_t *impl = json_object();
+    json_object_set_new(impl, "kind",
+                        json_string(it->impl ? hb_impl_kind_name(it->impl->kind) : "none"));
+    json_object_set_new(impl, "name", json_string(it->impl ? it->impl->name : "none"));
+    json_object_set_new(r, "implementation", impl);
+    json_object_set_new(r, "device", json_string(dev->info.id));
+    json_object_set_new(r, "device_name", json_string(dev->info.name));
+    json_t *params = json_object();
+    if (it->k->size_dims == 3) {
+        json_object_set_new(params, "m", json_integer(size->m));
+        json_object_set_new(params, "n", json_integer(size->n));
+        json_object_set_new(params, "k", json_integer(size->k));
+    } else
+        json_object_set_new(params, "n", json_integer(size->n));
+    json_object_set_new(params, "seed", json_integer((json_int_t)o->seed));
+    if (strcmp(dev->platform->name, "cpu") == 0)
+        json_object_set_new(params, "threads", json_integer(hb__cpu_threads()));
+    json_object_set_new(r, "parameters", params);
+    json_t *counts = json_object();
+    json_object_set_new(counts, "ops", json_real(it->k->op_count(it->v, it->op, size)));
+    json_object_set_new(counts, "ops_formula", json_string(it->k->op_formula));
+    json_object_set_new(counts, "bytes", json_real(it->k->byte_count(it->v, it->op, size)));
+    json_object_set_new(counts, "bytes_formula", json_string(it->k->byte_formula));
+    json_object_set_new(r, "counts", counts);
+    json_t *energy = json_object();
+    json_object_set_new(energy, "joules", json_null());
+    json_object_set_new(energy, "reason", json_string("no energy meter support in this build"));
+    json_object_set_new(r, "energy", energy);
+    return r;
+}
+
+typedef struct run_env {
+    const hb_run_options *o;
+    double min_time;
+    progress *pg;
+} run_env;
+
+static hb_status timed_run(const hb_impl *im, void *state, double *secs) {
+    hb_status s = HB_OK;
+    if (im->reset && (s = im->reset(state)) != HB_OK) return s;
+    double t0 = hb__now();
+    s = im->run(state);
+    *secs = hb__now() - t0;
+    return s;
+}
+
+static hb_status verify_output(const plan_item *it, const hb_impl *im, void *state, hb_problem *p,
+                               hb_verification *v) {
+    hb_status s = HB_OK;
+    if (im->finish && (s = im->finish(state)) != HB_OK) return s;
+    memset(v, 0, sizeof *v);
+    return it->k->verify(p, v);
+}
+
+/* Fills rec; returns its status. */
+static hb_record_status measure(const run_env *env, const plan_item *it, const hb_device *dev,
+                                const hb_size *size, json_t *rec) {
+    char msg[512] = "";
+    const hb_run_options *o = env->o;
+    if (!it->impl) {
+        snprintf(msg, sizeof msg, "no implementation of %s on platform %s", it->k->name,
+                 dev->platform->name);
+        set_status(rec, HB_REC_UNSUPPORTED, msg);
+        return HB_REC_UNSUPPORTED;
+    }
+    const hb_impl *im = it->impl;
+    hb_problem p = {
+        .kernel = it->k, .variant = it->v, .op = it->op, .size = *size, .seed = o->seed};
+    if (!(im->variants & HB_VARIANT_BIT(it->v))) {
+        snprintf(msg, sizeof msg, "%s %s has no %s variant", im->name, hb_impl_kind_name(im->kind),
+                 hb_variant_name(it->v));
+        set_status(rec, HB_REC_UNSUPPORTED, msg);
+        return HB_REC_UNSUPPORTED;
+    }
+    if (im->supports) {
+        hb_status s = im->supports(dev, &p, msg, sizeof msg);
+        if (s != HB_OK) {
+            set_status(rec, status_of_error(s), msg[0] ? msg : hb_status_name(s));
+            return status_of_error(s);
+        }
+    }
+    progress_show(env->pg, "generating inputs", 0, 0);
+    hb_status s = it->k->setup(&p, msg, sizeof msg);
+    if (s != HB_OK) {
+        set_status(rec, status_of_error(s), msg[0] ? msg : hb_status_name(s));
+        return status_of_error(s);
+    }
+    void *state = NULL;
+    hb_record_status rs = HB_REC_ERROR;
+    hb_verification v1, v2;
+    double *samples = NULL;
+    s = im->setup(dev, &p, &state, msg, sizeof msg);
+    if (s != HB_OK) {
+        rs = status_of_error(s);
+        set_status(rec, rs, msg[0] ? msg : hb_status_name(s));
+        goto out_problem;
+    }
+    const char *detail = im->detail ? im->detail(state) : NULL;
+    if (detail)
+        json_object_set_new(json_object_get(rec, "implementation"), "detail", json_string(detail));
+
+    /* 1. verification run */
+    progress_show(env->pg, "verifying", 0, 0);
+    double t_first;
+    if ((s = timed_run(im, state, &t_first)) != HB_OK ||
+        (s = verify_output(it, im, state, &p, &v1)) != HB_OK) {
+        snprintf(msg, sizeof msg, "verification run failed: %s", hb_status_name(s));
+        rs = status_of_error(s);
+        set_status(rec, rs, msg);
+        goto out_impl;
+    }
+    json_t *ver = verification_json(&v1);
+    json_object_set_new(rec, "verification", ver);
+    if (!v1.passed) {
+        snprintf(msg, sizeof msg, "%s = %.6g exceeds the threshold %.6g", v1.metric_name, v1.metric,
+                 v1.threshold);
+        rs = HB_REC_FAILED_VERIFICATION;
+        set_status(rec, rs, msg);
+        goto out_impl;
+    }
+    /* 2. warm-up */
+    double t_once = t_first;
+    for (int w = 0; w < o->warmup; w++) {
+        progress_show(env->pg, "warm-up", w + 1, o->warmup);
+        if ((s = timed_run(im, state, &t_once)) != HB_OK) {
+            snprintf(msg, sizeof msg, "warm-up run failed: %s", hb_status_name(s));
+            rs = status_of_error(s);
+            set_status(rec, rs, msg);
+            goto out_impl;
+        }
+        if (g_signals) break;
+    }
+    /* 3. calibrated, timed repetitions */
+    int reps = hb_calibrate_reps(t_once, env->min_time, o->min_reps, o->max_reps);
+    int cap = reps;
+    samples = malloc((size_t)cap * sizeof *samples);
+    if (!samples) {
+        rs = HB_REC_ERROR;
+        set_status(rec, rs, "out of memory for timing samples");
+        goto out_impl;
+    }
+    int done = 0;
+    double measured = 0.0;
+    /* the calibrated count, and more if the repetitions ran faster than the calibration run
+       said, until the measured time reaches min_time (bounded by max_reps) */
+    while ((done < reps || measured < env->min_time) && done < o->max_reps && !g_signals) {
+        if (done == cap) {
+            int ncap = cap * 2 < o->max_reps ? cap * 2 : o->max_reps;
+            double *ns = realloc(samples, (size_t)ncap * sizeof *ns);
+            if (!ns) break;
+            samples = ns, cap = ncap;
+        }
+        progress_show(env->pg, "measuring", done + 1, reps > done ? reps : done + 1);
+        if ((s = timed_run(im, state, &samples[done])) != HB_OK) {
+            snprintf(msg, sizeof msg, "repetition %d failed: %s", done + 1, hb_status_name(s));
+            rs = status_of_error(s);
+            set_status(rec, rs, msg);
+            goto out_impl;
+        }
+        measured += samples[done];
+        done++;
+    }
+    if (g_signals) {
+        snprintf(msg, sizeof msg, "interrupted by a signal after %d of %d repetitions", done, reps);
+        rs = HB_REC_INTERRUPTED;
+        set_status(rec, rs, msg);
+        goto out_impl;
+    }
+    /* 4. verify again: the output of the last timed repetition */
+    progress_show(env->pg, "verifying again", 0, 0);
+    if ((s = verify_output(it, im, state, &p, &v2)) != HB_OK) {
+        snprintf(msg, sizeof msg, "verification after timing failed: %s", hb_status_name(s));
+        rs = status_of_error(s);
+        set_status(rec, rs, msg);
+        goto out_impl;
+    }
+    json_object_set_new(ver, "after_timing", verification_json(&v2));
+    if (!v2.passed) {
+        snprintf(msg, sizeof msg, "after the timed repetitions: %s = %.6g exceeds %.6g",
+                 v2.metric_name, v2.metric, v2.threshold);
+        rs = HB_REC_FAILED_VERIFICATION;
+        set_status(rec, rs, msg);
+        goto out_impl;
+    }
+    /* 5. statistics */
+    hb_stats st;
+    hb_stats_compute(samples, done, &st);
+    json_t *tm = json_object();
+    json_object_set_new(tm, "unit", json_string("s"));
+    json_object_set_new(tm, "clock", json_string("host CLOCK_MONOTONIC"));
+    json_object_set_new(tm, "warmup_runs", json_integer(o->warmup));
+    json_object_set_new(tm, "repetitions", json_integer(done));
+    json_object_set_new(tm, "min_time", json_real(env->min_time));
+    json_object_set_new(tm, "measured_total", json_real(measured));
+    json_object_set_new(tm, "median", json_real(st.median));
+    json_object_set_new(tm, "min", json_real(st.min));
+    json_object_set_new(tm, "max", json_real(st.max));
+    json_object_set_new(tm, "mean", json_real(st.mean));
+    json_object_set_new(tm, "stddev", json_real(st.stddev));
+    json_object_set_new(tm, "cv", json_real(st.cv));
+    json_t *ci = json_array();
+    json_array_append_new(ci, json_real(st.ci_low));
+    json_array_append_new(ci, json_real(st.ci_high));
+    json_object_set_new(tm, "median_ci", ci);
+    json_object_set_new(tm, "median_ci_level", json_real(st.ci_level));
+    if (done <= 1000) {
+        json_t *arr = json_array();
+        for (int i = 0; i < done; i++) json_array_append_new(arr, json_real(samples[i]));
+        json_object_set_new(tm, "samples", arr);
+    }
+    json_object_set_new(rec, "timing", tm);
+
+    double work = it->k->rate_basis == HB_RATE_BYTES ? it->k->byte_count(it->v, it->op, size)
+                                                     : it->k->op_count(it->v, it->op, size);
+    json_t *rate = json_object();
+    json_object_set_new(rate, "value", json_real(work / st.median * 1e-9));
+    json_object_set_new(rate, "unit", json_string(it->k->rate_unit(it->v)));
+    json_object_set_new(rate, "basis",
+                        json_string(it->k->rate_basis == HB_RATE_BYTES ? "bytes" : "ops"));
+    json_object_set_new(rate, "best", json_real(work / st.min * 1e-9));
+    json_object_set_new(rate, "worst", json_real(work / st.max * 1e-9));
+    json_t *rci = json_array();
+    json_array_append_new(rci, json_real(work / st.ci_high * 1e-9));
+    json_array_append_new(rci, json_real(work / st.ci_low * 1e-9));
+    json_object_set_new(rate, "median_ci", rci);
+    json_object_set_new(rec, "rate", rate);
+    rs = HB_REC_OK;
+    set_status(rec, rs, "verified before and after timing");
+out_impl:
+    free(samples);
+    im->teardown(state);
+out_problem:
+    if (it->k->teardown) it->k->teardown(&p);
+    return rs;
+}
+
+/* ---- the summary table ---- */
+static void print_table(json_t *records, FILE *f) {
+    fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %-20s %12s %-8s %6s\n", "kernel", "op", "prec",
+            "impl", "device", "size", "status", "rate", "unit", "cv%");
+    size_t i;
+    json_t *r;
+    json_array_foreach(records, i, r) {
+        const char *op = json_string_value(json_object_get(r, "operation"));
+        json_t *par = json_object_get(r, "parameters");
+        char size[32];
+        if (json_object_get(par, "m"))
+            snprintf(size, sizeof size, "%lldx%lldx%lld",
+                     (long long)json_integer_value(json_object_get(par, "m")),
+                     (long long)json_integer_value(json_object_get(par, "n")),
+                     (long long)json_integer_value(json_object_get(par, "k")));
+        else
+            snprintf(size, sizeof size, "%lld",
+                     (long long)json_integer_value(json_object_get(par, "n")));
+        json_t *rate = json_object_get(r, "rate");
+        json_t *tm = json_object_get(r, "timing");
+        char rv[32] = "-", cv[16] = "-";
+        if (rate) snprintf(rv, sizeof rv, "%.2f", json_real_value(json_object_get(rate, "value")));
+        if (tm) snprintf(cv, sizeof cv, "%.1f", 100 * json_real_value(json_object_get(tm, "cv")));
+        fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %-20s %12s %-8s %6s\n",
+                json_string_value(json_object_get(r, "kernel")), op ? op : "-",
+                json_string_value(json_object_get(r, "variant")),
+                json_string_value(json_object_get(json_object_get(r, "implementation"), "kind")),
+                json_string_value(json_object_get(r, "device")), size,
+                json_string_value(json_object_get(r, "status")), rv,
+                rate ? json_string_value(json_object_get(rate, "unit")) : "", cv);
+        const char *st = json_string_value(json_object_get(r, "status"));
+        if (strcmp(st, "ok") != 0)
+            fprintf(f, "        reason: %s\n", json_string_value(json_object_get(r, "reason")));
+    }
+}
+
+static json_t *run_json(const hb_run_options *o, double min_time, const char *started) {
+    json_t *r = json_object();
+    json_object_set_new(r, "suite", json_string(hb__suite_name(o->suite)));
+    json_object_set_new(r, "kernels", o->kernels ? json_string(o->kernels) : json_null());
+    json_object_set_new(r, "precisions", o->precisions ? json_string(o->precisions) : json_null());
+    const char *impl = o->impl_mask == HB_IMPL_MASK_BASE   ? "base"
+                       : o->impl_mask == HB_IMPL_MASK_PEAK ? "peak"
+                                                           : "base,peak";
+    json_object_set_new(r, "implementations", json_string(impl));
+    json_object_set_new(r, "devices", o->devices ? json_string(o->devices) : json_null());
+    if (o->size.n || o->size.m || o->size.k) {
+        json_t *s = json_object();
+        json_object_set_new(s, "m", json_integer(o->size.m));
+        json_object_set_new(s, "n", json_integer(o->size.n));
+        json_object_set_new(s, "k", json_integer(o->size.k));
+        json_object_set_new(r, "size", s);
+    } else
+        json_object_set_new(r, "size", json_null());
+    json_object_set_new(r, "threads", json_integer(hb__cpu_threads()));
+    json_object_set_new(r, "min_time", json_real(min_time));
+    json_object_set_new(r, "min_repetitions", json_integer(o->min_reps));
+    json_object_set_new(r, "max_repetitions", json_integer(o->max_reps));
+    json_object_set_new(r, "warmup_runs", json_integer(o->warmup));
+    json_object_set_new(r, "seed", json_integer((json_int_t)o->seed));
+    json_object_set_new(r, "mem_fraction", json_real(o->mem_fraction));
+    json_object_set_new(r, "command_line", json_string(o->command_line ? o->command_line : ""));
+    json_object_set_new(r, "started_at", json_string(started));
+    json_object_set_new(r, "finished_at", json_null());
+    return r;
+}
+
+hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, FILE *table,
+                 char *err, size_t errlen) {
+    hb_run_summary local;
+    if (!sum) sum = &local;
+    memset(sum, 0, sizeof *sum);
+    if (o->min_reps < 5) {
+        hb__set_err(err, errlen, "at least 5 repetitions are required (got %d)", o->min_reps);
+        return HB_E_INVALID;
+    }
+    if (o->mem_fraction <= 0 || o->mem_fraction > 0.9) {
+        hb__set_err(err, errlen, "--mem-fraction must be in (0, 0.9] (got %g)", o->mem_fraction);
+        return HB_E_INVALID;
+    }
+    plan pl = {.not_applicable = json_array()};
+    hb_status s = build_plan(ctx, o, &pl, err, errlen);
+    if (s != HB_OK) {
+        free(pl.items);
+        json_decref(pl.not_applicable);
+        return s;
+    }
+    /* an output that cannot be written is bad input: found before anything is measured */
+    if (o->output && hb__check_writable(o->output, err, errlen) != HB_OK) {
+        free(pl.items);
+        json_decref(pl.not_applicable);
+        return HB_E_INVALID;
+    }
+    double min_time = o->min_time >= 0 ? o->min_time : hb__suite_default_min_time(o->suite);
+    char started[32];
+    iso_time(started, sizeof started);
+
+    json_t *doc = json_object();
+    json_object_set_new(doc, "schema_version", json_string(HB_RESULT_SCHEMA_VERSION));
+    json_object_set_new(doc, "generator", json_string("hetbench " HB_VERSION_STRING));
+    json_object_set_new(doc, "system", hb__system_json(ctx));
+    json_t *run = run_json(o, min_time, started);
+    json_object_set_new(run, "not_applicable", pl.not_applicable);
+    json_object_set_new(doc, "run", run);
+    json_t *records = json_array();
+    json_object_set_new(doc, "records", records);
+
+    progress pg = {.on = o->progress && isatty(2), .total = pl.n, .t_start = hb__now()};
+    run_env env = {.o = o, .min_time = min_time, .pg = &pg};
+    hb_status result = HB_OK;
+    for (size_t i = 0; i < pl.n; i++) {
+        const plan_item *it = &pl.items[i];
+        const hb_device *dev = hb_device_at(ctx, it->dev);
+        hb_size size = it->size;
+        pg.index = i;
+        snprintf(pg.what, sizeof pg.what, "%s%s%s %s %s %s", it->k->name, it->k->nops ? "." : "",
+                 it->k->nops ? it->k->ops[it->op] : "", hb_variant_name(it->v),
+                 it->impl ? hb_impl_kind_name(it->impl->kind) : "-", dev->info.id);
+
+        json_t *rec = record_skeleton(it, dev, &size, o);
+        char at[32];
+        iso_time(at, sizeof at);
+        json_object_set_new(rec, "started_at", json_string(at));
+        /* provisional: what the file says if the process dies during this measurement */
+        set_status(rec, HB_REC_INTERRUPTED, "the run stopped during this measurement");
+        json_array_append(records, rec);
+        if (o->output && (s = hb__json_write_atomic(doc, o->output, err, errlen)) != HB_OK) {
+            json_decref(rec);
+            result = s;
+            break;
+        }
+        double t0 = hb__now();
+        hb_record_status rs = measure(&env, it, dev, &size, rec);
+        json_object_set_new(rec, "wall_seconds", json_real(hb__now() - t0));
+        json_decref(rec);
+        sum->total++;
+        switch (rs) {
+        case HB_REC_OK:
+            sum->ok++;
+            break;
+        case HB_REC_FAILED_VERIFICATION:
+            sum->failed_verification++;
+            break;
+        case HB_REC_UNSUPPORTED:
+            sum->unsupported++;
+            break;
+        case HB_REC_SKIPPED:
+            sum->skipped++;
+            break;
+        case HB_REC_ERROR:
+            sum->error++;
+            break;
+        case HB_REC_INTERRUPTED:
+            sum->interrupted++;
+            break;
+        }
+        if (pg.on) fprintf(stderr, "\r\033[K");
+        if (g_signals) {
+            /* the records not reached are not written: the file has what was measured */
+            result = HB_E_INTERRUPTED;
+            hb__set_err(err, errlen, "interrupted: %zu of %zu measurements done", i, pl.n);
+        }
+        char fin[32];
+        iso_time(fin, sizeof fin);
+        json_object_set_new(run, "finished_at", json_string(fin));
+        json_t *sj = json_object();
+        json_object_set_new(sj, "total", json_integer(sum->total));
+        json_object_set_new(sj, "ok", json_integer(sum->ok));
+        json_object_set_new(sj, "failed_verification", json_integer(sum->failed_verification));
+        json_object_set_new(sj, "unsupported", json_integer(sum->unsupported));
+        json_object_set_new(sj, "skipped", json_integer(sum->skipped));
+        json_object_set_new(sj, "error", json_integer(sum->error));
+        json_object_set_new(sj, "interrupted", json_integer(sum->interrupted));
+        json_object_set_new(sj, "complete", json_boolean(i + 1 == pl.n && !g_signals));
+        json_object_set_new(doc, "summary", sj);
+        if (o->output && (s = hb__json_write_atomic(doc, o->output, err, errlen)) != HB_OK) {
+            result = s;
+            break;
+        }
+        if (g_signals) break;
+    }
+    if (table) {
+        print_table(records, table);
+        size_t i;
+        json_t *na;
+        json_array_foreach(pl.not_applicable, i, na) {
+            if (i == 0) fprintf(table, "not available here:\n");
+            fprintf(table, "  %s %s %s on %s: %s\n",
+                    json_string_value(json_object_get(na, "kernel")),
+                    json_string_value(json_object_get(na, "variant")),
+                    json_string_value(json_object_get(na, "implementation")),
+                    json_string_value(json_object_get(na, "device")),
+                    json_string_value(json_object_get(na, "reason")));
+        }
+    }
+    json_decref(doc);
+    free(pl.items);
+    return result;
+}

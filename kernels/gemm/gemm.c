@@ -1,0 +1,362 @@
+/* hetbench — gemm: C = A·B at f64, f32, f16 and bf16 (fp32 accumulation and output) and i8
+ * (int32 accumulation and output). Column-major, no transposes, lda = m, ldb = k, ldc = m.
+ *
+ * Operation count: 2·m·n·k. Inputs: uniform in [-1, 1) rounded to the input type (i8: uniform
+ * integers in [-128, 127]); the output is pre-filled with seeded junk, never zeros.
+ *
+ * Verification (both must pass):
+ *  1. Freivalds: for 3 random ±1 vectors x, compare y = C·x with z = A·(B·x), evaluated in
+ *     long double. Metric: max_i |y_i - z_i| / (‖A(i,:)‖₂·‖B‖_F). A rounding error of a
+ *     k-term dot product behaves like √k·u (u = unit roundoff of the accumulation), so the
+ *     threshold is 16·(√k·u + (√k+√n)·u_ref) with u_ref the unit roundoff of the check's own
+ *     arithmetic. i8 is exact: threshold 0, integer arithmetic.
+ *  2. Element-wise against the rigorous bound |C - AB| <= 2·k·u·|A||B| (+ reference rounding):
+ *     every element when m·n·k <= 2^24, otherwise 256 seeded random elements. */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "kernels/gemm/gemm_base.h"
+
+#define GEMM_VARIANTS                                                                              \
+    (HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32) | HB_VARIANT_BIT(HB_F16) |                    \
+     HB_VARIANT_BIT(HB_BF16) | HB_VARIANT_BIT(HB_I8))
+
+static hb_status gemm_default_size(const hb_size_ctx *ctx, hb_variant v, int op, hb_size *out) {
+    (void)v, (void)op;
+    int64_t n;
+    if (ctx->suite == HB_SUITE_QUICK)
+        n = 1024;
+    else
+        n = ctx->cores >= 16 ? 8192 : 4096;
+    out->m = out->n = out->k = n;
+    return HB_OK;
+}
+
+static double gemm_ops(hb_variant v, int op, const hb_size *s) {
+    (void)v, (void)op;
+    return 2.0 * (double)s->m * (double)s->n * (double)s->k;
+}
+
+static size_t out_elem_size(hb_variant v) {
+    return v == HB_F64 ? 8 : 4;
+}
+
+static double gemm_bytes(hb_variant v, int op, const hb_size *s) {
+    (void)op;
+    double in = (double)hb__variant_elem_size(v);
+    return in * ((double)s->m * (double)s->k + (double)s->k * (double)s->n) +
+           (double)out_elem_size(v) * (double)s->m * (double)s->n;
+}
+
+static const char *gemm_unit(hb_variant v) {
+    return v == HB_I8 ? "GOP/s" : "GFLOP/s";
+}
+
+/* Value of input element i of matrix `which` (1 = A, 2 = B), as stored. */
+static void fill(void *dst, hb_variant v, uint64_t seed, uint64_t stream, int64_t count) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < count; i++) {
+        double r = hb__rand_uniform(seed, stream, (uint64_t)i, -1.0, 1.0);
+        switch (v) {
+        case HB_F64:
+            ((double *)dst)[i] = r;
+            break;
+        case HB_F32:
+            ((float *)dst)[i] = (float)r;
+            break;
+        case HB_F16:
+            ((uint16_t *)dst)[i] = hb__f32_to_f16((float)r);
+            break;
+        case HB_BF16:
+            ((uint16_t *)dst)[i] = hb__f32_to_bf16((float)r);
+            break;
+        case HB_I8:
+            ((int8_t *)dst)[i] =
+                (int8_t)((int)(hb__rand_u64(seed, stream, (uint64_t)i) & 0xff) - 128);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static long double in_at(const void *p, hb_variant v, int64_t i) {
+    switch (v) {
+    case HB_F64:
+        return ((const double *)p)[i];
+    case HB_F32:
+        return ((const float *)p)[i];
+    case HB_F16:
+        return hb__f16_to_f32(((const uint16_t *)p)[i]);
+    case HB_BF16:
+        return hb__bf16_to_f32(((const uint16_t *)p)[i]);
+    case HB_I8:
+        return ((const int8_t *)p)[i];
+    default:
+        return 0;
+    }
+}
+
+static long double out_at(const void *p, hb_variant v, int64_t i) {
+    switch (v) {
+    case HB_F64:
+        return ((const double *)p)[i];
+    case HB_I8:
+        return ((const int32_t *)p)[i];
+    default:
+        return ((const float *)p)[i];
+    }
+}
+
+static hb_status gemm_setup(hb_problem *p, char *err, size_t errlen) {
+    hb_variant v = p->variant;
+    if (!(GEMM_VARIANTS & HB_VARIANT_BIT(v))) return HB_UNSUPPORTED;
+    int64_t m = p->size.m, n = p->size.n, k = p->size.k;
+    if (m <= 0 || n <= 0 || k <= 0) {
+        hb__set_err(err, errlen, "gemm: m, n, k must be > 0 (got %lldx%lldx%lld)", (long long)m,
+                    (long long)n, (long long)k);
+        return HB_E_INVALID;
+    }
+    if (v == HB_I8 && k > 131071) {
+        hb__set_err(err, errlen, "gemm i8: k = %lld exceeds 131071, int32 could overflow",
+                    (long long)k);
+        return HB_E_INVALID;
+    }
+    size_t es = hb__variant_elem_size(v), os = out_elem_size(v);
+    hb_gemm_data *d = calloc(1, sizeof *d);
+    void *A = hb__alloc((size_t)(m * k) * es), *B = hb__alloc((size_t)(k * n) * es);
+    void *C = hb__alloc((size_t)(m * n) * os);
+    if (!d || !A || !B || !C) {
+        free(d), hb__free(A), hb__free(B), hb__free(C);
+        hb__set_err(err, errlen, "gemm: cannot allocate %lldx%lldx%lld %s", (long long)m,
+                    (long long)n, (long long)k, hb_variant_name(v));
+        return HB_E_NOMEM;
+    }
+    fill(A, v, p->seed, 11, m * k);
+    fill(B, v, p->seed, 12, k * n);
+    /* junk output, so a kernel that writes nothing cannot pass */
+    if (v == HB_F64)
+        fill(C, HB_F64, p->seed, 13, m * n);
+    else if (v == HB_I8) {
+        int32_t *c = C;
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < m * n; i++)
+            c[i] = (int32_t)(hb__rand_u64(p->seed, 13, (uint64_t)i) >> 40);
+    } else
+        fill(C, HB_F32, p->seed, 13, m * n);
+    d->A = A, d->B = B, d->C = C;
+    p->data = d;
+    return HB_OK;
+}
+
+/* ---- verification ---- */
+static hb_status gemm_verify(const hb_problem *p, hb_verification *v) {
+    const hb_gemm_data *d = p->data;
+    hb_variant var = p->variant;
+    int64_t m = p->size.m, n = p->size.n, k = p->size.k;
+    const int nvec = 3;
+    long double *x = malloc((size_t)n * sizeof *x), *bx = malloc((size_t)k * sizeof *bx);
+    long double *arow = calloc((size_t)m, sizeof *arow);
+    if (!x || !bx || !arow) {
+        free(x), free(bx), free(arow);
+        return HB_E_NOMEM;
+    }
+    const long double uref = LDBL_EPSILON / 2;
+    const double u = hb__variant_unit_roundoff(var);
+    const int exact = var == HB_I8;
+
+    /* ‖A(i,:)‖₂ and ‖B‖_F */
+    long double bf = 0;
+    for (int64_t j = 0; j < k; j++)
+        for (int64_t i = 0; i < m; i++) {
+            long double a = in_at(d->A, var, i + j * m);
+            arow[i] += a * a;
+        }
+    for (int64_t i = 0; i < m; i++) arow[i] = sqrtl(arow[i]);
+#pragma omp parallel for reduction(+ : bf) schedule(static)
+    for (int64_t i = 0; i < k * n; i++) {
+        long double b = in_at(d->B, var, i);
+        bf += b * b;
+    }
+    bf = sqrtl(bf);
+
+    double worst = 0.0;
+    for (int t = 0; t < nvec; t++) {
+        for (int64_t j = 0; j < n; j++)
+            x[j] = (hb__rand_u64(p->seed ^ 0x5eedULL, 100 + t, (uint64_t)j) & 1) ? 1.0L : -1.0L;
+            /* bx = B·x */
+#pragma omp parallel for schedule(static)
+        for (int64_t l = 0; l < k; l++) {
+            long double s = 0;
+            for (int64_t j = 0; j < n; j++) s += in_at(d->B, var, l + j * k) * x[j];
+            bx[l] = s;
+        }
+        /* per row: y_i = C(i,:)·x, z_i = A(i,:)·bx */
+#pragma omp parallel for schedule(static) reduction(max : worst)
+        for (int64_t i = 0; i < m; i++) {
+            long double y = 0, z = 0;
+            for (int64_t j = 0; j < n; j++) y += out_at(d->C, var, i + j * m) * x[j];
+            for (int64_t l = 0; l < k; l++) z += in_at(d->A, var, i + l * m) * bx[l];
+            long double scale = arow[i] * bf;
+            double r;
+            if (exact)
+                r = (y == z) ? 0.0 : INFINITY;
+            else
+                r = scale > 0 ? (double)(fabsl(y - z) / scale) : (double)fabsl(y - z);
+            if (!(r <= worst)) worst = isnan(r) ? INFINITY : r;
+        }
+    }
+    free(x), free(bx), free(arow);
+
+    double thr =
+        exact ? 0.0
+              : 16.0 * (sqrt((double)k) * u + (sqrt((double)k) + sqrt((double)n)) * (double)uref);
+
+    /* element-wise check with the rigorous bound */
+    int64_t total = m * n;
+    int full = (double)m * (double)n * (double)k <= 16777216.0;
+    int64_t count = full ? total : 256;
+    double ew_worst = 0.0; /* max |C - AB| / (2·k·u·|A||B| + tiny), must be <= 1 */
+#pragma omp parallel for schedule(dynamic, 16) reduction(max : ew_worst)
+    for (int64_t s = 0; s < count; s++) {
+        int64_t idx =
+            full ? s
+                 : (int64_t)(hb__rand_u64(p->seed ^ 0xe1e3ULL, 7, (uint64_t)s) % (uint64_t)total);
+        int64_t i = idx % m, j = idx / m;
+        long double ref = 0, absref = 0;
+        for (int64_t l = 0; l < k; l++) {
+            long double t = in_at(d->A, var, i + l * m) * in_at(d->B, var, l + j * k);
+            ref += t;
+            absref += fabsl(t);
+        }
+        long double diff = fabsl(out_at(d->C, var, idx) - ref);
+        double r;
+        if (exact)
+            r = diff == 0 ? 0.0 : INFINITY;
+        else {
+            long double bound =
+                (2.0L * (long double)k * (long double)u + 4.0L * (long double)k * uref) * absref +
+                LDBL_MIN;
+            r = (double)(diff / bound);
+        }
+        if (!(r <= ew_worst)) ew_worst = isnan(r) ? INFINITY : r;
+    }
+
+    v->metric_name = exact ? "freivalds_abs_err" : "freivalds_rel_err";
+    v->metric = worst;
+    v->threshold = thr;
+    v->passed = worst <= thr && ew_worst <= 1.0;
+    snprintf(v->detail, sizeof v->detail,
+             "Freivalds with %d random ±1 vectors (%s); element-wise %s %lld elements: worst "
+             "|C-AB| / (2ku|A||B|) = %.3g (must be <= 1)",
+             nvec, exact ? "exact integer" : "long double", full ? "all" : "sampled",
+             (long long)count, ew_worst);
+    return HB_OK;
+}
+
+static void gemm_corrupt(hb_problem *p) {
+    hb_gemm_data *d = p->data;
+    int64_t idx = (p->size.m * p->size.n) / 2 + p->size.m / 3;
+    switch (p->variant) {
+    case HB_F64:
+        ((double *)d->C)[idx] += 1e-3 * (1.0 + fabs(((double *)d->C)[idx]));
+        break;
+    case HB_I8:
+        ((int32_t *)d->C)[idx] += 1;
+        break;
+    default: /* f32 accumulation noise at large k is ~1e-5 relative; make it unmistakable */
+        ((float *)d->C)[idx] = 2.0f * ((float *)d->C)[idx] + 1.0f;
+        break;
+    }
+}
+
+static void gemm_teardown(hb_problem *p) {
+    hb_gemm_data *d = p->data;
+    if (!d) return;
+    hb__free((void *)d->A), hb__free((void *)d->B), hb__free(d->C);
+    free(d);
+    p->data = NULL;
+}
+
+const hb_kernel hb__kernel_gemm = {
+    .name = "gemm",
+    .description = "dense matrix multiply C = A·B",
+    .category = HB_CAT_HPC,
+    .variants = GEMM_VARIANTS,
+    .size_dims = 3,
+    .rate_basis = HB_RATE_OPS,
+    .default_size = gemm_default_size,
+    .op_count = gemm_ops,
+    .op_formula = "2·m·n·k",
+    .byte_count = gemm_bytes,
+    .byte_formula = "sizeof(in)·(m·k + k·n) + sizeof(out)·m·n (each matrix once)",
+    .rate_unit = gemm_unit,
+    .setup = gemm_setup,
+    .verify = gemm_verify,
+    .corrupt = gemm_corrupt,
+    .teardown = gemm_teardown,
+};
+
+/* ---- CPU base implementation: the project's own packed GEMM (kernels/gemm/gemm_base.c) ---- */
+typedef struct gemm_cpu {
+    hb_problem *p;
+    char detail[256];
+} gemm_cpu;
+
+static hb_status gemm_cpu_setup(const hb_device *dev, hb_problem *p, void **state, char *err,
+                                size_t n) {
+    (void)dev, (void)err, (void)n;
+    gemm_cpu *s = calloc(1, sizeof *s);
+    if (!s) return HB_E_NOMEM;
+    s->p = p;
+    snprintf(s->detail, sizeof s->detail, "%s", hb__gemm_describe(hb_variant_name(p->variant)));
+    *state = s;
+    return HB_OK;
+}
+
+static hb_status gemm_cpu_run(void *state) {
+    gemm_cpu *s = state;
+    hb_gemm_data *d = s->p->data;
+    int64_t m = s->p->size.m, n = s->p->size.n, k = s->p->size.k;
+    switch (s->p->variant) {
+    case HB_F64:
+        hb__gemm_f64(m, n, k, 1.0, d->A, m, d->B, k, 0.0, d->C, m);
+        break;
+    case HB_F32:
+        hb__gemm_f32(m, n, k, 1.0f, d->A, m, d->B, k, 0.0f, d->C, m);
+        break;
+    case HB_F16:
+        hb__gemm_f16(m, n, k, d->A, m, d->B, k, d->C, m);
+        break;
+    case HB_BF16:
+        hb__gemm_bf16(m, n, k, d->A, m, d->B, k, d->C, m);
+        break;
+    case HB_I8:
+        hb__gemm_i8(m, n, k, d->A, m, d->B, k, d->C, m);
+        break;
+    default:
+        return HB_UNSUPPORTED;
+    }
+    return HB_OK;
+}
+
+static void gemm_cpu_teardown(void *state) {
+    free(state);
+}
+static const char *gemm_cpu_detail(void *state) {
+    return ((gemm_cpu *)state)->detail;
+}
+
+const hb_impl hb__gemm_cpu_base = {
+    .kernel = "gemm",
+    .kind = HB_IMPL_BASE,
+    .name = "hetbench",
+    .variants = GEMM_VARIANTS,
+    .setup = gemm_cpu_setup,
+    .run = gemm_cpu_run,
+    .teardown = gemm_cpu_teardown,
+    .detail = gemm_cpu_detail,
+};

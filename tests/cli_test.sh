@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# CLI tests of the `hetbench` command.
+# usage: cli_test.sh SUBTEST HETBENCH PYTHON VALIDATE_PY SCHEMA [GOOD_PLUGIN_DIR BAD_PLUGIN_DIR]
+#   SUBTEST: help | info | list | usage_errors | size_strict | output_errors | check | sigint |
+#            small_run | plugin | all
+set -u
+sub=$1 HB=$2 PY=$3 VALIDATE=$4 SCHEMA=$5 GOOD=${6:-} BAD=${7:-}
+unset HETBENCH_PLUGIN_PATH
+tmp=$(mktemp -d /tmp/hb-cli-test-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 checks=0
+
+pass() { checks=$((checks + 1)); echo "  ok   $*"; }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "  FAIL $*"; }
+
+# expect RC NAME -- CMD...   (stdout/stderr in $tmp/out, $tmp/err)
+expect() {
+  local want=$1 name=$2; shift 3
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then pass "$name (exit $rc)"
+  else fail "$name: exit $rc, expected $want"; sed 's/^/      stderr: /' "$tmp/err" | head -5; fi
+}
+# grep_in FILE PATTERN NAME : fixed-string search
+grep_in() {
+  if grep -qF -- "$2" "$1"; then pass "$3 mentions '$2'"
+  else fail "$3: '$2' not in $(basename "$1"):"; sed 's/^/      /' "$1" | head -5; fi
+}
+validate() { # FILE [--all-ok]
+  if "$PY" "$VALIDATE" "$SCHEMA" "$@" >"$tmp/val" 2>&1; then pass "schema: $(cat "$tmp/val")"
+  else fail "schema validation of $1:"; sed 's/^/      /' "$tmp/val" | head -20; fi
+}
+
+t_help() {
+  expect 0 "hetbench --help" -- "$HB" --help
+  grep_in "$tmp/out" "usage: hetbench" "--help"
+  grep_in "$tmp/out" "Exit codes" "--help"
+  expect 0 "hetbench run --help" -- "$HB" run --help
+  grep_in "$tmp/out" "--min-time" "run --help"
+  grep_in "$tmp/out" "--kernel" "run --help"
+  expect 0 "hetbench info --help" -- "$HB" info --help
+  expect 0 "hetbench list --help" -- "$HB" list --help
+  expect 0 "hetbench --version" -- "$HB" --version
+  grep_in "$tmp/out" "hetbench " "--version"
+  expect 2 "hetbench (no command)" -- "$HB"
+}
+
+t_info() {
+  expect 0 "hetbench info" -- "$HB" info
+  grep_in "$tmp/out" "cpu:0" "info"
+  expect 0 "hetbench info --json" -- "$HB" info --json
+  if "$PY" -m json.tool "$tmp/out" >/dev/null 2>"$tmp/jerr"; then pass "info --json is valid JSON"
+  else fail "info --json is not JSON: $(head -3 "$tmp/jerr")"; fi
+  if "$PY" - "$tmp/out" <<'PYEOF' 2>"$tmp/jerr"; then pass "info --json has system fields and device cpu:0"; else fail "info --json content: $(cat "$tmp/jerr")"; fi
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("host", "os", "kernel", "cpu", "memory", "compiler", "libraries", "platforms", "devices"):
+    assert k in d, "missing " + k
+assert any(dev["id"] == "cpu:0" for dev in d["devices"]), "no cpu:0"
+PYEOF
+  expect 2 "info --bogus" -- "$HB" info --bogus
+  grep_in "$tmp/err" "--bogus" "info --bogus"
+  expect 2 "info --threads zero" -- "$HB" info --threads zero
+  grep_in "$tmp/err" "zero" "info --threads zero"
+}
+
+t_list() {
+  expect 0 "hetbench list" -- "$HB" list
+  for k in gemm lu stream; do grep_in "$tmp/out" "$k" "list"; done
+  expect 2 "list extra-arg" -- "$HB" list extra-arg
+  grep_in "$tmp/err" "extra-arg" "list extra-arg"
+}
+
+# bad input: exit 2, the message names the bad thing, and no result file is written
+bad_run() { # NAME NEEDLE ARGS...
+  local name=$1 needle=$2; shift 2
+  local out="$tmp/bad-$checks.json"
+  expect 2 "run $name" -- "$HB" run -q -o "$out" "$@"
+  grep_in "$tmp/err" "$needle" "run $name"
+  if [ -e "$out" ]; then fail "run $name wrote $out"; else pass "run $name wrote no result file"; fi
+}
+
+t_usage_errors() {
+  bad_run "--kernel nope" "nope" --kernel nope
+  bad_run "--kernel gemm,nope" "nope" --kernel gemm,nope
+  bad_run "--precision f128" "f128" --precision f128
+  bad_run "--device opencl:9.9" "opencl:9.9" --device opencl:9.9
+  bad_run "--size 12x" "12x" --size 12x
+  bad_run "--size abc" "abc" --size abc
+  bad_run "--size 0" "--size" --size 0
+  bad_run "--size 2x3" "2x3" --size 2x3
+  bad_run "--threads two" "two" --threads two
+  bad_run "--min-time -1" "-1" --min-time -1
+  bad_run "--min-time abc" "abc" --min-time abc
+  bad_run "--seed x" "--seed" --seed x
+  bad_run "--min-reps 2" "--min-reps" --min-reps 2
+  bad_run "--impl fast" "fast" --impl fast
+  bad_run "--suite huge" "huge" --suite huge
+  bad_run "--mem-fraction 2" "--mem-fraction" --mem-fraction 2
+  bad_run "--frobnicate" "--frobnicate" --frobnicate
+  bad_run "stray argument" "stray" stray
+  bad_run "--kernel (no value)" "--kernel" --kernel
+  expect 2 "unknown command" -- "$HB" frobnicate
+  grep_in "$tmp/err" "frobnicate" "unknown command"
+}
+
+# Sizes with an empty dimension or stray characters must be rejected like "12x".
+t_size_strict() {
+  for sz in 1xx2x3 2x3xx4 " 12" "12 "; do
+    bad_run "--size '$sz'" "--size" --kernel stream --min-time 0 --size "$sz"
+  done
+}
+
+t_output_errors() {
+  for out in /nonexistent-dir/r.json /proc/r.json; do
+    expect 2 "run -o $out" -- "$HB" run -q --kernel stream --size 1000 --min-time 0 -o "$out"
+    grep_in "$tmp/err" "$out" "run -o $out"
+    if [ -e "$out" ]; then fail "$out was created"; else pass "$out not created"; fi
+  done
+  mkdir "$tmp/adir"
+  expect 2 "run -o DIRECTORY" -- "$HB" run -q --kernel stream --size 1000 --min-time 0 -o "$tmp/adir"
+  grep_in "$tmp/err" "$tmp/adir" "run -o DIRECTORY"
+}
+
+t_check() {
+  printf '{\n  "schema_version": "1.0",\n  "system": {,\n  "run": {}\n}\n' >"$tmp/broken.json"
+  expect 2 "check malformed JSON" -- "$HB" check "$tmp/broken.json"
+  grep_in "$tmp/err" "$tmp/broken.json:3:" "check malformed JSON (file:line)"
+  expect 2 "check missing file" -- "$HB" check "$tmp/none.json"
+  grep_in "$tmp/err" "$tmp/none.json" "check missing file"
+  printf '{"schema_version":"1.0","system":{},"run":{},"records":[{"kernel":"gemm","variant":"f64","device":"cpu:0","reason":""}]}' >"$tmp/nostatus.json"
+  expect 2 "check record without status" -- "$HB" check "$tmp/nostatus.json"
+  grep_in "$tmp/err" "records[0].status" "check record without status"
+  expect 2 "check (no file)" -- "$HB" check
+}
+
+t_small_run() {
+  local out="$tmp/stream.json"
+  expect 0 "run stream 100003 elements" -- "$HB" run -q --kernel stream --size 100003 --min-time 0.01 --threads 2 -o "$out"
+  validate "$out" --all-ok
+  expect 0 "check on a fresh result" -- "$HB" check "$out"
+  grep_in "$tmp/out" "ok" "check"
+  "$PY" - "$out" <<'PYEOF' >"$tmp/py" 2>&1 && pass "stream result: 8 ok records, n=100003, summary complete" || { fail "stream result content"; cat "$tmp/py"; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["records"]
+assert len(r) == 8, len(r)
+for x in r:
+    assert x["status"] == "ok" and x["parameters"]["n"] == 100003, x
+    assert x["verification"]["passed"] and x["verification"]["after_timing"]["passed"]
+    t = x["timing"]
+    assert t["repetitions"] >= 5 and t["min"] <= t["median"] <= t["max"]
+    lo, hi = t["median_ci"]
+    assert t["min"] <= lo <= t["median"] <= hi <= t["max"]
+s = d["summary"]
+assert s["complete"] and s["ok"] == 8 and s["total"] == 8, s
+PYEOF
+  # explicitly asked-for combinations that the CBLAS provider lacks: unsupported records
+  out="$tmp/f16peak.json"
+  expect 0 "run gemm f16 peak (unsupported)" -- "$HB" run -q --kernel gemm --precision f16,i8 --impl peak --size 7x5x3 --min-time 0 -o "$out"
+  validate "$out"
+  "$PY" - "$out" <<'PYEOF' >"$tmp/py" 2>&1 && pass "unsupported records carry a reason and no rate" || { fail "unsupported records"; cat "$tmp/py"; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["records"]) == 2, len(d["records"])
+for x in d["records"]:
+    assert x["status"] == "unsupported", x["status"]
+    assert x["reason"] and "rate" not in x, x
+PYEOF
+  # odd gemm size, every precision, both implementations
+  out="$tmp/gemm.json"
+  expect 0 "run gemm 33x17x65 all precisions" -- "$HB" run -q --kernel gemm --size 33x17x65 --min-time 0.01 --threads 2 -o "$out"
+  validate "$out" --all-ok
+  out="$tmp/lu.json"
+  expect 0 "run lu 257" -- "$HB" run -q --kernel lu --size 257 --min-time 0.01 --threads 2 -o "$out"
+  validate "$out" --all-ok
+}
+
+count_records() { "$PY" -c 'import json,sys
+try: print(len(json.load(open(sys.argv[1]))["records"]))
+except Exception: print(0)' "$1"; }
+
+# start the run in the background, wait until the file has >= MIN records, send SIGINT
+interrupt_run() { # OUT MINRECS ARGS...
+  local out=$1 min=$2; shift 2
+  "$HB" run -q "$@" -o "$out" >"$tmp/int.out" 2>"$tmp/int.err" &
+  local pid=$! n=0 i
+  for i in $(seq 1 200); do
+    [ -s "$out" ] && n=$(count_records "$out")
+    [ "$n" -ge "$min" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ "$n" -lt "$min" ]; then fail "no $min record(s) in $out after 20 s"; kill -KILL "$pid" 2>/dev/null; wait "$pid"; return 1; fi
+  pass "$out has $n record(s) while running"
+  kill -INT "$pid"
+  wait "$pid"
+  local rc=$?
+  if [ "$rc" -eq 3 ]; then pass "SIGINT: exit 3"; else fail "SIGINT: exit $rc, expected 3"; sed 's/^/      /' "$tmp/int.err" | tail -3; fi
+  grep_in "$tmp/int.err" "interrupted" "stderr after SIGINT"
+  validate "$out"
+  "$PY" - "$out" <<'PYEOF' >"$tmp/py" 2>&1 && pass "$(cat "$tmp/py")" || { fail "interrupted file content:"; cat "$tmp/py"; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["records"]
+assert r, "no records"
+assert r[-1]["status"] == "interrupted", "last record: " + r[-1]["status"]
+assert "rate" not in r[-1]
+for x in r[:-1]:
+    assert x["status"] == "ok", "completed record lost its status: " + x["status"]
+    assert "rate" in x
+assert d["summary"]["complete"] is False and d["summary"]["interrupted"] == 1, d["summary"]
+print("last record interrupted, %d completed record(s) kept" % (len(r) - 1))
+PYEOF
+}
+
+# the plugin seen through the command: info lists fake:0, a run on it validates; a bad ABI
+# plugin is reported by info (text and JSON) and is not selectable
+t_plugin() {
+  [ -n "$GOOD" ] && [ -n "$BAD" ] || { fail "plugin dirs not given"; return; }
+  HETBENCH_PLUGIN_PATH=$GOOD expect 0 "info with the fake plugin" -- "$HB" info
+  grep_in "$tmp/out" "fake:0" "info with the fake plugin"
+  local out="$tmp/fake.json"
+  HETBENCH_PLUGIN_PATH=$GOOD expect 0 "run --device fake:0" -- "$HB" run -q --device fake:0 --kernel stream --size 10007 --min-time 0.01 -o "$out"
+  validate "$out" --all-ok
+  "$PY" - "$out" <<'PYEOF' >"$tmp/py" 2>&1 && pass "records on fake:0 only, by fake-loops" || { fail "fake run content"; cat "$tmp/py"; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["records"]) == 8, len(d["records"])
+assert all(r["device"] == "fake:0" and r["implementation"]["name"] == "fake-loops" for r in d["records"])
+assert any(p["name"] == "fake" for p in d["system"]["platforms"]), d["system"]["platforms"]
+PYEOF
+  HETBENCH_PLUGIN_PATH=$BAD expect 0 "info with a bad-ABI plugin" -- "$HB" info
+  grep_in "$tmp/out" "ABI" "info with a bad-ABI plugin"
+  HETBENCH_PLUGIN_PATH=$BAD expect 0 "info --json with a bad-ABI plugin" -- "$HB" info --json
+  grep_in "$tmp/out" "plugin_problems" "info --json with a bad-ABI plugin"
+  HETBENCH_PLUGIN_PATH=$BAD expect 2 "run --device fake:0 with a bad-ABI plugin" -- "$HB" run -q --device fake:0 --kernel stream -o "$tmp/nofake.json"
+  grep_in "$tmp/err" "fake:0" "run --device fake:0 with a bad-ABI plugin"
+}
+
+t_sigint() {
+  # interrupted during the first (long) measurement
+  interrupt_run "$tmp/int.json" 1 --kernel lu --size 1500 --min-time 30
+  # interrupted during the second measurement: the first, completed record is kept
+  interrupt_run "$tmp/int2.json" 2 --kernel stream --precision f64 --size 200000 --min-time 1.5 --threads 2
+  # a second signal exits at once (exit 3); the file on disk still marks the running record
+  "$HB" run -q --kernel lu --size 1500 --min-time 30 -o "$tmp/int3.json" >/dev/null 2>"$tmp/int.err" &
+  local pid=$! i
+  for i in $(seq 1 200); do [ -s "$tmp/int3.json" ] && break; sleep 0.1; done
+  sleep 0.3
+  kill -TERM "$pid"; kill -TERM "$pid"
+  wait "$pid"; local rc=$?
+  if [ "$rc" -eq 3 ]; then pass "two SIGTERMs: exit 3"; else fail "two SIGTERMs: exit $rc, expected 3"; fi
+  validate "$tmp/int3.json"
+  "$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["records"]; assert r[-1]["status"]=="interrupted", r[-1]["status"]' "$tmp/int3.json" 2>"$tmp/py" \
+    && pass "after two signals the last record is interrupted" || { fail "after two signals:"; cat "$tmp/py"; }
+}
+
+case "$sub" in
+  help) t_help ;;
+  info) t_info ;;
+  list) t_list ;;
+  usage_errors) t_usage_errors ;;
+  output_errors) t_output_errors ;;
+  check) t_check ;;
+  small_run) t_small_run ;;
+  sigint) t_sigint ;;
+  size_strict) t_size_strict ;;
+  plugin) t_plugin ;;
+  all) t_help; t_info; t_list; t_usage_errors; t_size_strict; t_output_errors; t_check; t_small_run; t_plugin; t_sigint ;;
+  *) echo "unknown subtest $sub"; exit 2 ;;
+esac
+echo "cli $sub: $((checks - fails))/$checks checks passed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,172 @@
+/* Plugin loading: a good plugin (platform "fake", device fake:0, its own stream
+ * implementation) is registered, selectable and runs to ok records; a plugin of another ABI
+ * version is rejected with a message naming the ABI. */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hb_test.h"
+
+#include "hetbench/hetbench.h"
+
+#ifndef HB_PLUGIN_GOOD_DIR
+#error "HB_PLUGIN_GOOD_DIR must be defined"
+#endif
+
+static hb_context *make_ctx(const char *plugin_path) {
+    if (plugin_path)
+        setenv("HETBENCH_PLUGIN_PATH", plugin_path, 1);
+    else
+        unsetenv("HETBENCH_PLUGIN_PATH");
+    hb_platform_config cfg = {.threads = 2, .bind = 0, .quiet = 1};
+    hb_context *ctx = NULL;
+    char err[512] = "";
+    if (hb_context_create(&ctx, &cfg, err, sizeof err) != HB_OK)
+        fail_msg("hb_context_create: %s", err);
+    return ctx;
+}
+
+static const hb_device *find_dev(hb_context *ctx, const char *id) {
+    for (size_t i = 0; i < hb_device_count(ctx); i++)
+        if (!strcmp(hb_device_at(ctx, i)->info.id, id)) return hb_device_at(ctx, i);
+    return NULL;
+}
+
+static void print_problems(hb_context *ctx) {
+    for (size_t i = 0; i < hb_plugin_problem_count(ctx); i++)
+        print_message("  plugin problem: %s\n", hb_plugin_problem_at(ctx, i));
+}
+
+static void test_good_plugin_registers(void **state) {
+    (void)state;
+    hb_context *ctx = make_ctx(HB_PLUGIN_GOOD_DIR);
+    print_problems(ctx);
+    assert_int_equal(hb_plugin_problem_count(ctx), 0);
+    const hb_device *d = find_dev(ctx, "fake:0");
+    if (!d) fail_msg("no device fake:0 with HETBENCH_PLUGIN_PATH=%s", HB_PLUGIN_GOOD_DIR);
+    assert_string_equal(d->platform->name, "fake");
+    assert_string_equal(d->info.name, "Fake Test Accelerator");
+    assert_non_null(find_dev(ctx, "cpu:0")); /* the built-in platform is still there */
+    assert_int_equal(hb_platform_count(ctx), 2);
+
+    size_t idx[8];
+    size_t n = hb_device_select(ctx, "fake", idx, 8);
+    assert_int_equal(n, 1);
+    assert_string_equal(hb_device_at(ctx, idx[0])->info.id, "fake:0");
+    n = hb_device_select(ctx, "fake:0", idx, 8);
+    assert_int_equal(n, 1);
+    assert_string_equal(hb_device_at(ctx, idx[0])->info.id, "fake:0");
+    n = hb_device_select(ctx, "test accel", idx, 8); /* case-insensitive name substring */
+    assert_int_equal(n, 1);
+    assert_string_equal(hb_device_at(ctx, idx[0])->info.id, "fake:0");
+    assert_int_equal(hb_device_select(ctx, "fake:1", idx, 8), 0);
+
+    /* the system description lists the plugin device */
+    char *sys = hb_system_json(ctx);
+    assert_non_null(sys);
+    assert_contains(sys, "fake:0");
+    free(sys);
+    hb_context_destroy(ctx);
+}
+
+static void test_good_plugin_runs(void **state) {
+    (void)state;
+    char dir[] = "/tmp/hb-test-plugin-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char out[256];
+    snprintf(out, sizeof out, "%s/fake.json", dir);
+
+    hb_context *ctx = make_ctx(HB_PLUGIN_GOOD_DIR);
+    hb_run_options o;
+    hb_run_options_default(&o, HB_SUITE_QUICK);
+    o.devices = "fake:0";
+    o.kernels = "stream";
+    o.min_time = 0.01;
+    o.size.n = 100003; /* odd, small */
+    o.output = out;
+    o.command_line = "test_plugin";
+    hb_run_summary sum;
+    char err[1024] = "";
+    hb_status s = hb_run(ctx, &o, &sum, NULL, err, sizeof err);
+    hb_context_destroy(ctx);
+    if (s != HB_OK) fail_msg("hb_run: %s: %s", hb_status_name(s), err);
+    assert_int_equal(sum.total, 8); /* f64, f32 x copy, scale, add, triad */
+    assert_int_equal(sum.ok, 8);
+    assert_int_equal(sum.failed_verification + sum.error + sum.interrupted, 0);
+
+    json_error_t je;
+    json_t *doc = json_load_file(out, 0, &je);
+    if (!doc) fail_msg("%s: %s (line %d)", out, je.text, je.line);
+    json_t *recs = json_object_get(doc, "records");
+    assert_true(json_is_array(recs));
+    assert_int_equal(json_array_size(recs), 8);
+    size_t i;
+    json_t *r;
+    json_array_foreach(recs, i, r) {
+        assert_string_equal(json_string_value(json_object_get(r, "status")), "ok");
+        assert_string_equal(json_string_value(json_object_get(r, "device")), "fake:0");
+        assert_string_equal(json_string_value(json_object_get(r, "kernel")), "stream");
+        json_t *im = json_object_get(r, "implementation");
+        assert_string_equal(json_string_value(json_object_get(im, "name")), "fake-loops");
+        json_t *rate = json_object_get(r, "rate");
+        assert_true(json_is_number(json_object_get(rate, "value")));
+        assert_true(json_number_value(json_object_get(rate, "value")) > 0);
+        assert_string_equal(json_string_value(json_object_get(rate, "unit")), "GB/s");
+        json_t *tm = json_object_get(r, "timing");
+        assert_true(json_integer_value(json_object_get(tm, "repetitions")) >= 5);
+    }
+    json_decref(doc);
+    assert_int_equal(hb_result_check_file(out, err, sizeof err), HB_OK);
+    unlink(out);
+    rmdir(dir);
+}
+
+static void test_bad_abi_rejected(void **state) {
+    (void)state;
+    hb_context *ctx = make_ctx(HB_PLUGIN_BAD_DIR);
+    print_problems(ctx);
+    assert_null(find_dev(ctx, "fake:0"));
+    size_t idx[8];
+    assert_int_equal(hb_device_select(ctx, "fake", idx, 8), 0);
+    assert_true(hb_plugin_problem_count(ctx) > 0);
+    int abi = 0;
+    for (size_t i = 0; i < hb_plugin_problem_count(ctx); i++)
+        if (strstr(hb_plugin_problem_at(ctx, i), "ABI")) abi = 1;
+    if (!abi) fail_msg("no plugin problem mentions the ABI: %s", hb_plugin_problem_at(ctx, 0));
+    assert_int_equal(hb_platform_count(ctx), 1);
+    assert_non_null(find_dev(ctx, "cpu:0"));
+    hb_context_destroy(ctx);
+}
+
+static void test_bad_then_good_on_path(void **state) {
+    (void)state;
+    hb_context *ctx = make_ctx(HB_PLUGIN_BAD_DIR ":" HB_PLUGIN_GOOD_DIR ":/nonexistent-hb-plugins");
+    print_problems(ctx);
+    assert_non_null(find_dev(ctx, "fake:0"));
+    assert_int_equal(hb_plugin_problem_count(ctx), 2); /* bad ABI + missing directory */
+    int missing = 0;
+    for (size_t i = 0; i < hb_plugin_problem_count(ctx); i++)
+        if (strstr(hb_plugin_problem_at(ctx, i), "/nonexistent-hb-plugins")) missing = 1;
+    assert_true(missing);
+    hb_context_destroy(ctx);
+}
+
+static void test_no_plugin_path(void **state) {
+    (void)state;
+    hb_context *ctx = make_ctx(NULL);
+    assert_null(find_dev(ctx, "fake:0"));
+    assert_int_equal(hb_plugin_problem_count(ctx), 0);
+    assert_int_equal(hb_platform_count(ctx), 1);
+    hb_context_destroy(ctx);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_plugin_registers), cmocka_unit_test(test_good_plugin_runs),
+        cmocka_unit_test(test_bad_abi_rejected),      cmocka_unit_test(test_bad_then_good_on_path),
+        cmocka_unit_test(test_no_plugin_path),
+    };
+    return cmocka_run_group_tests_name("plugin", tests, NULL, NULL);
+}
