@@ -4,7 +4,9 @@
  * (the rest of the run went on; the result file holds every record); 2 bad usage or bad input,
  * with a message naming the option, file or field; 3 a runtime failure of the harness itself
  * (the result file could not be written mid-run, or the run was interrupted). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>

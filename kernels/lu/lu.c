@@ -17,8 +17,7 @@
 #include "internal.h"
 #include "kernels/lu/lu_base.h"
 
-static hb_status lu_default_size(const hb_size_ctx *ctx, hb_variant v, int op, hb_size *out)
-{
+static hb_status lu_default_size(const hb_size_ctx *ctx, hb_variant v, int op, hb_size *out) {
     (void)v, (void)op;
     memset(out, 0, sizeof *out);
     if (ctx->suite == HB_SUITE_QUICK) {
@@ -34,27 +33,23 @@ static hb_status lu_default_size(const hb_size_ctx *ctx, hb_variant v, int op, h
     return HB_OK;
 }
 
-static double lu_ops(hb_variant v, int op, const hb_size *s)
-{
+static double lu_ops(hb_variant v, int op, const hb_size *s) {
     (void)v, (void)op;
     double n = (double)s->n;
     return 2.0 / 3.0 * n * n * n + 2.0 * n * n;
 }
 
-static double lu_bytes(hb_variant v, int op, const hb_size *s)
-{
+static double lu_bytes(hb_variant v, int op, const hb_size *s) {
     (void)v, (void)op;
     return 8.0 * (double)s->n * (double)s->n;
 }
 
-static const char *lu_unit(hb_variant v)
-{
+static const char *lu_unit(hb_variant v) {
     (void)v;
     return "GFLOP/s";
 }
 
-static hb_status lu_setup(hb_problem *p, char *err, size_t errlen)
-{
+static hb_status lu_setup(hb_problem *p, char *err, size_t errlen) {
     if (p->variant != HB_F64) return HB_UNSUPPORTED;
     int64_t n = p->size.n;
     if (n <= 0) {
@@ -84,8 +79,7 @@ static hb_status lu_setup(hb_problem *p, char *err, size_t errlen)
     return HB_OK;
 }
 
-static hb_status lu_verify(const hb_problem *p, hb_verification *v)
-{
+static hb_status lu_verify(const hb_problem *p, hb_verification *v) {
     const hb_lu_data *d = p->data;
     int64_t n = p->size.n;
     long double rmax = 0, anorm = 0, xnorm = 0, bnorm = 0;
@@ -117,14 +111,12 @@ static hb_status lu_verify(const hb_problem *p, hb_verification *v)
     return HB_OK;
 }
 
-static void lu_corrupt(hb_problem *p)
-{
+static void lu_corrupt(hb_problem *p) {
     hb_lu_data *d = p->data;
     d->x[p->size.n / 2] *= 1.0 + 1e-6;
 }
 
-static void lu_teardown(hb_problem *p)
-{
+static void lu_teardown(hb_problem *p) {
     hb_lu_data *d = p->data;
     if (!d) return;
     hb__free((void *)d->A), hb__free((void *)d->b), hb__free(d->x);
@@ -162,8 +154,7 @@ typedef struct lu_cpu {
 } lu_cpu;
 
 static hb_status lu_cpu_setup(const hb_device *dev, hb_problem *p, void **state, char *err,
-                              size_t errlen)
-{
+                              size_t errlen) {
     (void)dev;
     int64_t n = p->size.n;
     lu_cpu *s = calloc(1, sizeof *s);
@@ -183,8 +174,7 @@ static hb_status lu_cpu_setup(const hb_device *dev, hb_problem *p, void **state,
 
 /* Shared by base and peak: copy A into the working matrix (first touch by the team) and b
    into x. */
-void hb__lu_reset_copy(const hb_problem *p, double *work)
-{
+void hb__lu_reset_copy(const hb_problem *p, double *work) {
     const hb_lu_data *d = p->data;
     int64_t n = p->size.n;
 #pragma omp parallel for schedule(static)
@@ -192,15 +182,13 @@ void hb__lu_reset_copy(const hb_problem *p, double *work)
     memcpy(d->x, d->b, (size_t)n * sizeof(double));
 }
 
-static hb_status lu_cpu_reset(void *state)
-{
+static hb_status lu_cpu_reset(void *state) {
     lu_cpu *s = state;
     hb__lu_reset_copy(s->p, s->work);
     return HB_OK;
 }
 
-static hb_status lu_cpu_run(void *state)
-{
+static hb_status lu_cpu_run(void *state) {
     lu_cpu *s = state;
     hb_lu_data *d = s->p->data;
     int64_t n = s->p->size.n;
@@ -209,13 +197,14 @@ static hb_status lu_cpu_run(void *state)
     return HB_OK;
 }
 
-static void lu_cpu_teardown(void *state)
-{
+static void lu_cpu_teardown(void *state) {
     lu_cpu *s = state;
     hb__free(s->work), hb__free(s->ipiv), free(s);
 }
 
-static const char *lu_cpu_detail(void *state) { return ((lu_cpu *)state)->detail; }
+static const char *lu_cpu_detail(void *state) {
+    return ((lu_cpu *)state)->detail;
+}
 
 const hb_impl hb__lu_cpu_base = {
     .kernel = "lu",

@@ -56,25 +56,16 @@
 
 #include <omp.h>
 
-/* The project's GEMM. kernels/gemm/gemm_base.h is written concurrently;
-   if it is not there yet, declare the agreed interface here. When the header
-   exists, its own prototype is used and any mismatch is a compile error. */
-#if defined(__has_include)
-#if __has_include("../gemm/gemm_base.h")
+/* The project's GEMM (kernels/gemm/): the only O(n^3) building block used. */
 #include "../gemm/gemm_base.h"
-#define HB_LU_HAVE_GEMM_HEADER 1
-#endif
-#endif
-#ifndef HB_LU_HAVE_GEMM_HEADER
-void hb__gemm_f64(int64_t m, int64_t n, int64_t k, double alpha, const double *A, int64_t lda,
-                  const double *B, int64_t ldb, double beta, double *C, int64_t ldc);
-#endif
 
-/* Default block size: width of a panel = k of the trailing-update GEMM. 256
-   keeps the rank-NB update close to GEMM peak, while the panel (and the
-   chunk imbalance at the end of each step) stays small. Small matrices use
+/* Default block size: width of a panel = k of the trailing-update GEMM.
+   Measured on 2 Zen 5 cores with the project GEMM (N = 4000..12000, NB =
+   128..512): a wider panel means fewer passes over the trailing matrix and
+   fewer, larger GEMM calls, while the panel (hidden by the look-ahead) stays
+   cheap; 384 was best from N = 8000 up, 128 at N = 4000. Small matrices use
    smaller panels so that there are several steps to overlap. */
-#define LU_NB_LARGE 256
+#define LU_NB_LARGE 384
 #define LU_NB_MEDIUM 128
 #define LU_NB_SMALL 64
 /* Recursion leaves: below this width the panel / the triangle is done by
@@ -86,13 +77,16 @@ void hb__gemm_f64(int64_t m, int64_t n, int64_t k, double alpha, const double *A
 /* Block width of the blocked triangular solves in hb__lu_solve. */
 #define LU_SOLVE_NB 256
 
-static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
-static inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
+static inline int64_t imin(int64_t a, int64_t b) {
+    return a < b ? a : b;
+}
+static inline int64_t imax(int64_t a, int64_t b) {
+    return a > b ? a : b;
+}
 
-static int64_t choose_nb(int64_t n, int64_t nb)
-{
+static int64_t choose_nb(int64_t n, int64_t nb) {
     if (nb <= 0) {
-        if (n >= 4096)
+        if (n >= 8192)
             nb = LU_NB_LARGE;
         else if (n >= 1024)
             nb = LU_NB_MEDIUM;
@@ -104,17 +98,23 @@ static int64_t choose_nb(int64_t n, int64_t nb)
 
 /* Width of the column chunks of the trailing update handed out dynamically
    inside one look-ahead step: small enough for load balance at the end of a
-   step (the team waits for the last chunk), large enough (>= 128 columns)
-   for the serial GEMM on a chunk to run at full speed. */
-static int64_t chunk_cols(int64_t nb) { return imax(128, nb / 2); }
+   step (the team waits for the last chunk), large enough for the serial GEMM
+   on a chunk to run at full speed: every hb__gemm_f64 call packs its whole A
+   operand (L21, m x NB) again, an overhead proportional to 1/width. 128
+   columns cost ~20% at N = 8000; 512..1024 was best, 2048 lost balance. */
+#ifndef LU_CHUNK_MIN
+#define LU_CHUNK_MIN 512
+#endif
+static int64_t chunk_cols(int64_t nb) {
+    return imax(LU_CHUNK_MIN, nb);
+}
 
 /* Apply the row interchanges ipiv[k1..k2) (row indices in the frame of A)
    to the ncol columns of A. Column by column: each column is contiguous, so
    the swaps are cache friendly, and columns are independent (the callers
    parallelise over columns). */
 static void apply_pivots(int64_t ncol, double *A, int64_t lda, int64_t k1, int64_t k2,
-                         const int64_t *ipiv)
-{
+                         const int64_t *ipiv) {
     for (int64_t j = 0; j < ncol; ++j) {
         double *c = A + j * lda;
         for (int64_t i = k1; i < k2; ++i) {
@@ -132,10 +132,8 @@ static void apply_pivots(int64_t ncol, double *A, int64_t lda, int64_t k1, int64
    Recursive halving: [L11 0; L21 L22] [X1; X2] = [B1; B2]
      X1 = L11^{-1} B1;  B2 -= L21 X1 (GEMM);  X2 = L22^{-1} B2. */
 static void trsm_llnu(int64_t m, int64_t ncol, const double *L, int64_t ldl, double *B,
-                      int64_t ldb)
-{
-    if (m <= 0 || ncol <= 0)
-        return;
+                      int64_t ldb) {
+    if (m <= 0 || ncol <= 0) return;
     if (m <= LU_TRSM_LEAF) {
         /* Forward substitution, column-oriented (axpy over contiguous L columns). */
         for (int64_t c = 0; c < ncol; ++c) {
@@ -143,8 +141,7 @@ static void trsm_llnu(int64_t m, int64_t ncol, const double *L, int64_t ldl, dou
             for (int64_t j = 0; j < m - 1; ++j) {
                 const double bj = b[j];
                 const double *l = L + j * ldl;
-                for (int64_t i = j + 1; i < m; ++i)
-                    b[i] -= l[i] * bj;
+                for (int64_t i = j + 1; i < m; ++i) b[i] -= l[i] * bj;
             }
         }
         return;
@@ -158,8 +155,7 @@ static void trsm_llnu(int64_t m, int64_t ncol, const double *L, int64_t ldl, dou
 /* Unblocked right-looking LU of an m x w panel (m >= w, w small).
    ipiv local (0-based, relative to the panel's first row). Returns the
    first zero pivot as j+1 (local), or 0. */
-static int64_t panel_leaf(int64_t m, int64_t w, double *A, int64_t lda, int64_t *ipiv)
-{
+static int64_t panel_leaf(int64_t m, int64_t w, double *A, int64_t lda, int64_t *ipiv) {
     int64_t info = 0;
     for (int64_t j = 0; j < w; ++j) {
         double *cj = A + j * lda;
@@ -190,11 +186,9 @@ static int64_t panel_leaf(int64_t m, int64_t w, double *A, int64_t lda, int64_t 
             const double piv = cj[j];
             if (fabs(piv) >= DBL_MIN) {
                 const double r = 1.0 / piv;
-                for (int64_t i = j + 1; i < m; ++i)
-                    cj[i] *= r;
+                for (int64_t i = j + 1; i < m; ++i) cj[i] *= r;
             } else {
-                for (int64_t i = j + 1; i < m; ++i)
-                    cj[i] /= piv;
+                for (int64_t i = j + 1; i < m; ++i) cj[i] /= piv;
             }
         } else if (info == 0) {
             info = j + 1; /* exactly singular: no swap, no scaling, go on */
@@ -203,8 +197,7 @@ static int64_t panel_leaf(int64_t m, int64_t w, double *A, int64_t lda, int64_t 
         for (int64_t c = j + 1; c < w; ++c) {
             double *col = A + c * lda;
             const double u = col[j];
-            for (int64_t i = j + 1; i < m; ++i)
-                col[i] -= cj[i] * u;
+            for (int64_t i = j + 1; i < m; ++i) col[i] -= cj[i] * u;
         }
     }
     return info;
@@ -212,10 +205,8 @@ static int64_t panel_leaf(int64_t m, int64_t w, double *A, int64_t lda, int64_t 
 
 /* Recursive LU of an m x w panel (m >= w); ipiv local, rows are swapped
    across the panel's w columns only. Returns first zero pivot (local j+1) or 0. */
-static int64_t panel_factor(int64_t m, int64_t w, double *A, int64_t lda, int64_t *ipiv)
-{
-    if (w <= LU_PANEL_LEAF)
-        return panel_leaf(m, w, A, lda, ipiv);
+static int64_t panel_factor(int64_t m, int64_t w, double *A, int64_t lda, int64_t *ipiv) {
+    if (w <= LU_PANEL_LEAF) return panel_leaf(m, w, A, lda, ipiv);
     const int64_t w1 = w / 2, w2 = w - w1;
     double *A12 = A + w1 * lda;      /* rows 0..w1-1,  right half */
     double *A21 = A + w1;            /* rows w1..m-1,  left half  */
@@ -226,21 +217,17 @@ static int64_t panel_factor(int64_t m, int64_t w, double *A, int64_t lda, int64_
     trsm_llnu(w1, w2, A, lda, A12, lda);
     hb__gemm_f64(m - w1, w2, w1, -1.0, A21, lda, A12, lda, 1.0, A22, lda);
     const int64_t info2 = panel_factor(m - w1, w2, A22, lda, ipiv + w1);
-    for (int64_t i = w1; i < w; ++i)
-        ipiv[i] += w1; /* to the panel's frame */
+    for (int64_t i = w1; i < w; ++i) ipiv[i] += w1; /* to the panel's frame */
     apply_pivots(w1, A, lda, w1, w, ipiv);
-    if (info == 0 && info2 != 0)
-        info = info2 + w1;
+    if (info == 0 && info2 != 0) info = info2 + w1;
     return info;
 }
 
 /* Steps 2-4 for the columns [c0, c1) (c0 >= k + jb) of the n x n matrix,
    for the panel at column k of width jb whose pivots ipiv[k..k+jb) are global. */
 static void update_cols(int64_t n, double *A, int64_t lda, const int64_t *ipiv, int64_t k,
-                        int64_t jb, int64_t c0, int64_t c1)
-{
-    if (c1 <= c0)
-        return;
+                        int64_t jb, int64_t c0, int64_t c1) {
+    if (c1 <= c0) return;
     double *B = A + c0 * lda;
     const int64_t nc = c1 - c0;
     apply_pivots(nc, B, lda, k, k + jb, ipiv);
@@ -254,18 +241,14 @@ static void update_cols(int64_t n, double *A, int64_t lda, const int64_t *ipiv, 
    converted to global row indices. Returns the global j+1 of the first zero
    pivot, or 0. */
 static int64_t factor_panel_at(int64_t n, double *A, int64_t lda, int64_t *ipiv, int64_t k,
-                               int64_t jb)
-{
+                               int64_t jb) {
     const int64_t info = panel_factor(n - k, jb, A + k + k * lda, lda, ipiv + k);
-    for (int64_t i = k; i < k + jb; ++i)
-        ipiv[i] += k;
+    for (int64_t i = k; i < k + jb; ++i) ipiv[i] += k;
     return info ? info + k : 0;
 }
 
-int64_t hb__lu_factor(int64_t n, double *A, int64_t lda, int64_t *ipiv, int64_t nb)
-{
-    if (n <= 0)
-        return 0;
+int64_t hb__lu_factor(int64_t n, double *A, int64_t lda, int64_t *ipiv, int64_t nb) {
+    if (n <= 0) return 0;
     nb = choose_nb(n, nb);
     const int64_t wchunk = chunk_cols(nb);
 
@@ -275,14 +258,13 @@ int64_t hb__lu_factor(int64_t n, double *A, int64_t lda, int64_t *ipiv, int64_t 
     for (int64_t k = 0; k < n; k += nb) {
         const int64_t jb = imin(nb, n - k); /* panel k: already factored */
         const int64_t k1 = k + jb;          /* next panel */
-        if (k1 >= n)
-            break;
+        if (k1 >= n) break;
         const int64_t jb1 = imin(nb, n - k1);
-        const int64_t k2 = k1 + jb1;        /* rest of the trailing matrix */
+        const int64_t k2 = k1 + jb1; /* rest of the trailing matrix */
         const int64_t nchunks = (n - k2 + wchunk - 1) / wchunk;
         int64_t info_next = 0;
 
-#pragma omp parallel default(none) shared(A, ipiv, info_next) \
+#pragma omp parallel default(none) shared(A, ipiv, info_next)                                      \
     firstprivate(n, lda, k, jb, k1, jb1, k2, nchunks, wchunk)
         {
             /* Per-thread ICV: nested hb__gemm_f64 calls run on this thread only. */
@@ -302,26 +284,22 @@ int64_t hb__lu_factor(int64_t n, double *A, int64_t lda, int64_t *ipiv, int64_t 
             }
         } /* implicit barrier: panel k+1 and all of step k are done */
 
-        if (info == 0 && info_next != 0)
-            info = info_next;
+        if (info == 0 && info_next != 0) info = info_next;
     }
 
     /* Deferred swaps on the left: column j of the panel starting at kp gets
        the interchanges of all later panels, ipiv[kp+nb .. n). */
-#pragma omp parallel for schedule(dynamic, 32) default(none) shared(A, ipiv) \
+#pragma omp parallel for schedule(dynamic, 32) default(none) shared(A, ipiv)                       \
     firstprivate(n, lda, nb)
     for (int64_t j = 0; j < n; ++j) {
         const int64_t kend = (j / nb) * nb + nb;
-        if (kend < n)
-            apply_pivots(1, A + j * lda, lda, kend, n, ipiv);
+        if (kend < n) apply_pivots(1, A + j * lda, lda, kend, n, ipiv);
     }
     return info;
 }
 
-void hb__lu_solve(int64_t n, const double *LU, int64_t lda, const int64_t *ipiv, double *b)
-{
-    if (n <= 0)
-        return;
+void hb__lu_solve(int64_t n, const double *LU, int64_t lda, const int64_t *ipiv, double *b) {
+    if (n <= 0) return;
     /* b := P b, in the order the interchanges were made. */
     for (int64_t i = 0; i < n; ++i) {
         const int64_t p = ipiv[i];
@@ -340,20 +318,18 @@ void hb__lu_solve(int64_t n, const double *LU, int64_t lda, const int64_t *ipiv,
         for (int64_t j = k; j < k + kb; ++j) {
             const double bj = b[j];
             const double *l = LU + j * lda;
-            for (int64_t i = j + 1; i < k + kb; ++i)
-                b[i] -= l[i] * bj;
+            for (int64_t i = j + 1; i < k + kb; ++i) b[i] -= l[i] * bj;
         }
         const int64_t r0 = k + kb;
         const int64_t nr = (n - r0 + LU_SOLVE_ROWS - 1) / LU_SOLVE_ROWS;
-#pragma omp parallel for schedule(static) default(none) shared(LU, b) \
+#pragma omp parallel for schedule(static) default(none) shared(LU, b)                              \
     firstprivate(n, lda, k, kb, r0, nr)
         for (int64_t t = 0; t < nr; ++t) {
             const int64_t i0 = r0 + t * LU_SOLVE_ROWS, i1 = imin(n, i0 + LU_SOLVE_ROWS);
             for (int64_t j = k; j < k + kb; ++j) {
                 const double bj = b[j];
                 const double *l = LU + j * lda;
-                for (int64_t i = i0; i < i1; ++i)
-                    b[i] -= l[i] * bj;
+                for (int64_t i = i0; i < i1; ++i) b[i] -= l[i] * bj;
             }
         }
     }
@@ -364,26 +340,22 @@ void hb__lu_solve(int64_t n, const double *LU, int64_t lda, const int64_t *ipiv,
             const double *u = LU + j * lda;
             b[j] /= u[j];
             const double bj = b[j];
-            for (int64_t i = k; i < j; ++i)
-                b[i] -= u[i] * bj;
+            for (int64_t i = k; i < j; ++i) b[i] -= u[i] * bj;
         }
         const int64_t nr = (k + LU_SOLVE_ROWS - 1) / LU_SOLVE_ROWS;
-#pragma omp parallel for schedule(static) default(none) shared(LU, b) \
-    firstprivate(lda, k, k1, nr)
+#pragma omp parallel for schedule(static) default(none) shared(LU, b) firstprivate(lda, k, k1, nr)
         for (int64_t t = 0; t < nr; ++t) {
             const int64_t i0 = t * LU_SOLVE_ROWS, i1 = imin(k, i0 + LU_SOLVE_ROWS);
             for (int64_t j = k; j < k1; ++j) {
                 const double bj = b[j];
                 const double *u = LU + j * lda;
-                for (int64_t i = i0; i < i1; ++i)
-                    b[i] -= u[i] * bj;
+                for (int64_t i = i0; i < i1; ++i) b[i] -= u[i] * bj;
             }
         }
     }
 }
 
-const char *hb__lu_describe(int64_t n)
-{
+const char *hb__lu_describe(int64_t n) {
     static _Thread_local char buf[256];
     const int64_t nb = choose_nb(n, 0);
     snprintf(buf, sizeof buf,

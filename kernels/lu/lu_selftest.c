@@ -42,12 +42,10 @@
 void hb__gemm_f64(int64_t m, int64_t n, int64_t k, double alpha, const double *A, int64_t lda,
                   const double *B, int64_t ldb, double beta, double *C, int64_t ldc);
 void hb__gemm_f64(int64_t m, int64_t n, int64_t k, double alpha, const double *A, int64_t lda,
-                  const double *B, int64_t ldb, double beta, double *C, int64_t ldc)
-{
-    if (m <= 0 || n <= 0)
-        return;
+                  const double *B, int64_t ldb, double beta, double *C, int64_t ldc) {
+    if (m <= 0 || n <= 0) return;
     const int nt = (int)((n < 64 || m * n * k < 64 * 64 * 64) ? 1 : omp_get_max_threads());
-#pragma omp parallel num_threads(nt) default(none) \
+#pragma omp parallel num_threads(nt) default(none)                                                 \
     firstprivate(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
     {
         const int t = omp_get_thread_num(), p = omp_get_num_threads();
@@ -78,11 +76,9 @@ static double urand(void) /* splitmix64 -> uniform(-0.5, 0.5) */
     return (double)(z >> 11) * (1.0 / 9007199254740992.0) - 0.5;
 }
 
-static void *xmalloc(size_t bytes)
-{
+static void *xmalloc(size_t bytes) {
     void *p = NULL;
-    if (bytes == 0)
-        bytes = 64;
+    if (bytes == 0) bytes = 64;
     if (posix_memalign(&p, 64, bytes) != 0) {
         fprintf(stderr, "out of memory (%zu bytes)\n", bytes);
         exit(2);
@@ -90,8 +86,7 @@ static void *xmalloc(size_t bytes)
     return p;
 }
 
-static void fill_random(int64_t n, double *A, int64_t lda)
-{
+static void fill_random(int64_t n, double *A, int64_t lda) {
     for (int64_t j = 0; j < n; ++j)
         for (int64_t i = 0; i < lda; ++i)
             A[i + j * lda] = i < n ? urand() : -777.0; /* padding must stay untouched */
@@ -99,8 +94,7 @@ static void fill_random(int64_t n, double *A, int64_t lda)
 
 /* HPL scaled residual ||Ax-b||_inf / (eps * (||A||_inf ||x||_inf + ||b||_inf) * n). */
 static double scaled_residual(int64_t n, const double *A, int64_t lda, const double *x,
-                              const double *b)
-{
+                              const double *b) {
     double *r = xmalloc((size_t)n * sizeof(double));
     double *rowsum = xmalloc((size_t)n * sizeof(double));
     for (int64_t i = 0; i < n; ++i) {
@@ -133,15 +127,13 @@ static int failures = 0;
 
 /* Factor + solve a copy of A (n x n, leading dim lda); check the residual,
    the untouched padding and, against LAPACKE_dgetrf, the pivots and info. */
-static void check_solve(const char *what, int64_t n, const double *A, int64_t lda, int64_t nb)
-{
+static void check_solve(const char *what, int64_t n, const double *A, int64_t lda, int64_t nb) {
     double *F = xmalloc((size_t)(lda * n) * sizeof(double));
     double *b = xmalloc((size_t)n * sizeof(double));
     double *x = xmalloc((size_t)n * sizeof(double));
     int64_t *ipiv = xmalloc((size_t)n * sizeof(int64_t));
     memcpy(F, A, (size_t)(lda * n) * sizeof(double));
-    for (int64_t i = 0; i < n; ++i)
-        x[i] = b[i] = urand();
+    for (int64_t i = 0; i < n; ++i) x[i] = b[i] = urand();
 
     const int64_t info = hb__lu_factor(n, F, lda, ipiv, nb);
     int ok = info == 0;
@@ -153,10 +145,8 @@ static void check_solve(const char *what, int64_t n, const double *A, int64_t ld
     }
     int pad_ok = 1;
     for (int64_t j = 0; j < n; ++j)
-        for (int64_t i = n; i < lda; ++i)
-            pad_ok &= F[i + j * lda] == -777.0;
-    for (int64_t i = 0; i < n; ++i)
-        ok &= ipiv[i] >= i && ipiv[i] < n;
+        for (int64_t i = n; i < lda; ++i) pad_ok &= F[i + j * lda] == -777.0;
+    for (int64_t i = 0; i < n; ++i) ok &= ipiv[i] >= i && ipiv[i] < n;
     ok &= pad_ok;
 
     /* Same pivots as LAPACK? (informative: near-ties may legitimately differ) */
@@ -166,8 +156,7 @@ static void check_solve(const char *what, int64_t n, const double *A, int64_t ld
     const lapack_int linfo =
         LAPACKE_dgetrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n, G, (lapack_int)lda, lp);
     int64_t piv_diff = 0;
-    for (int64_t i = 0; i < n; ++i)
-        piv_diff += (int64_t)(lp[i] - 1) != ipiv[i];
+    for (int64_t i = 0; i < n; ++i) piv_diff += (int64_t)(lp[i] - 1) != ipiv[i];
 
     printf("  %-22s n=%5lld lda=%5lld nb=%3lld  info=%lld  resid=%8.4f  pivots!=LAPACK: %lld  %s\n",
            what, (long long)n, (long long)lda, (long long)nb, (long long)info, res,
@@ -186,8 +175,7 @@ static void check_solve(const char *what, int64_t n, const double *A, int64_t ld
 }
 
 static void expect_singular(const char *what, int64_t n, const double *A, int64_t nb,
-                            int64_t expected)
-{
+                            int64_t expected) {
     double *F = xmalloc((size_t)(n * n) * sizeof(double));
     int64_t *ipiv = xmalloc((size_t)n * sizeof(int64_t));
     lapack_int *lp = xmalloc((size_t)n * sizeof(lapack_int));
@@ -206,8 +194,7 @@ static void expect_singular(const char *what, int64_t n, const double *A, int64_
     free(lp);
 }
 
-static void run_checks(void)
-{
+static void run_checks(void) {
     static const int64_t sizes[] = {1, 2, 3, 17, 100, 255, 257, 513, 1000, 1001};
     static const int64_t nbs[] = {0, 1, 7, 16, 33, 64, 256};
     printf("correctness (threshold: scaled residual < 16)\n");
@@ -220,8 +207,7 @@ static void run_checks(void)
             for (size_t t = 0; t < sizeof nbs / sizeof nbs[0]; ++t) {
                 if (pad && nbs[t] != 0 && nbs[t] != 33)
                     continue; /* padded lda: a couple of block sizes suffice */
-                if (n >= 1000 && nbs[t] == 1)
-                    continue; /* nb=1 at n=1000 is just slow */
+                if (n >= 1000 && nbs[t] == 1) continue; /* nb=1 at n=1000 is just slow */
                 check_solve("random", n, A, lda, nbs[t]);
             }
             free(A);
@@ -233,8 +219,7 @@ static void run_checks(void)
         const int64_t n = 300;
         double *A = xmalloc((size_t)(n * n) * sizeof(double));
         fill_random(n, A, n);
-        for (int64_t i = 0; i < n; ++i)
-            A[i + i * n] = 0.0;
+        for (int64_t i = 0; i < n; ++i) A[i + i * n] = 0.0;
         check_solve("zero diagonal", n, A, n, 0);
         check_solve("zero diagonal", n, A, n, 32);
         /* reversal permutation with small noise: every step must pivot */
@@ -254,18 +239,15 @@ static void run_checks(void)
         const int64_t n = 300;
         double *A = xmalloc((size_t)(n * n) * sizeof(double));
         fill_random(n, A, n);
-        for (int64_t i = 0; i < n; ++i)
-            A[i + 137 * n] = 0.0;
+        for (int64_t i = 0; i < n; ++i) A[i + 137 * n] = 0.0;
         expect_singular("zero column 137", n, A, 0, 138);
         expect_singular("zero column 137", n, A, 32, 138);
         expect_singular("zero column 137", n, A, 7, 138);
         fill_random(n, A, n);
-        for (int64_t i = 0; i < n; ++i)
-            A[i + 0 * n] = 0.0;
+        for (int64_t i = 0; i < n; ++i) A[i + 0 * n] = 0.0;
         expect_singular("zero column 0", n, A, 64, 1);
         fill_random(n, A, n);
-        for (int64_t i = 0; i < n; ++i)
-            A[i + (n - 1) * n] = 0.0;
+        for (int64_t i = 0; i < n; ++i) A[i + (n - 1) * n] = 0.0;
         expect_singular("zero last column", n, A, 64, n);
         memset(A, 0, (size_t)(n * n) * sizeof(double));
         expect_singular("zero matrix", 5, A, 0, 1);
@@ -276,14 +258,12 @@ static void run_checks(void)
 
 /* ---- benchmark -------------------------------------------------------- */
 
-static double hpl_flops(int64_t n)
-{
+static double hpl_flops(int64_t n) {
     const double d = (double)n;
     return 2.0 / 3.0 * d * d * d + 2.0 * d * d;
 }
 
-static void bench(int64_t n, int64_t nb, int reps)
-{
+static void bench(int64_t n, int64_t nb, int reps) {
     const int64_t lda = n;
     const size_t bytes = (size_t)(n * lda) * sizeof(double);
     double *A0 = xmalloc(bytes), *A = xmalloc(bytes);
@@ -291,8 +271,7 @@ static void bench(int64_t n, int64_t nb, int reps)
     int64_t *ipiv = xmalloc((size_t)n * sizeof(int64_t));
     lapack_int *lp = xmalloc((size_t)n * sizeof(lapack_int));
     fill_random(n, A0, lda);
-    for (int64_t i = 0; i < n; ++i)
-        b[i] = urand();
+    for (int64_t i = 0; i < n; ++i) b[i] = urand();
 
     double tb = 1e300, tl = 1e300, rb = NAN, rl = NAN;
     int64_t info = 0;
@@ -306,8 +285,7 @@ static void bench(int64_t n, int64_t nb, int reps)
         info = hb__lu_factor(n, A, lda, ipiv, nb);
         hb__lu_solve(n, A, lda, ipiv, x);
         double t = omp_get_wtime() - t0;
-        if (t < tb)
-            tb = t;
+        if (t < tb) tb = t;
         rb = scaled_residual(n, A0, lda, x, b);
 
         /* LAPACKE dgetrf + dgetrs, OpenBLAS on the same number of threads */
@@ -315,12 +293,12 @@ static void bench(int64_t n, int64_t nb, int reps)
         memcpy(A, A0, bytes);
         memcpy(x, b, (size_t)n * sizeof(double));
         t0 = omp_get_wtime();
-        linfo = LAPACKE_dgetrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n, A, (lapack_int)lda, lp);
+        linfo =
+            LAPACKE_dgetrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n, A, (lapack_int)lda, lp);
         linfo |= LAPACKE_dgetrs(LAPACK_COL_MAJOR, 'N', (lapack_int)n, 1, A, (lapack_int)lda, lp, x,
                                 (lapack_int)n);
         t = omp_get_wtime() - t0;
-        if (t < tl)
-            tl = t;
+        if (t < tl) tl = t;
         rl = scaled_residual(n, A0, lda, x, b);
     }
     const double gb = hpl_flops(n) / tb * 1e-9, gl = hpl_flops(n) / tl * 1e-9;
@@ -329,8 +307,7 @@ static void bench(int64_t n, int64_t nb, int reps)
            (long long)n, (long long)(nb ? nb : 0), tb, gb, rb, (long long)info, tl, gl, rl,
            (int)linfo, gb / gl);
     fflush(stdout);
-    if (!(rb < 16.0) || info != 0)
-        ++failures;
+    if (!(rb < 16.0) || info != 0) ++failures;
     free(A0);
     free(A);
     free(b);
@@ -340,8 +317,7 @@ static void bench(int64_t n, int64_t nb, int reps)
 }
 
 /* Reference rate of the GEMM the LU uses, on its dominant shape (rank-256 update). */
-static void bench_gemm(int64_t n, int64_t k)
-{
+static void bench_gemm(int64_t n, int64_t k) {
     double *A = xmalloc((size_t)(n * k) * sizeof(double));
     double *B = xmalloc((size_t)(k * n) * sizeof(double));
     double *C = xmalloc((size_t)(n * n) * sizeof(double));
@@ -349,16 +325,14 @@ static void bench_gemm(int64_t n, int64_t k)
         A[i] = urand();
         B[i] = urand();
     }
-    for (int64_t i = 0; i < n * n; ++i)
-        C[i] = urand();
+    for (int64_t i = 0; i < n * n; ++i) C[i] = urand();
     openblas_set_num_threads(1);
     double best = 1e300;
     for (int r = 0; r < 3; ++r) {
         const double t0 = omp_get_wtime();
         hb__gemm_f64(n, n, k, -1.0, A, n, B, k, 1.0, C, n);
         const double t = omp_get_wtime() - t0;
-        if (t < best)
-            best = t;
+        if (t < best) best = t;
     }
     printf("hb__gemm_f64 %lldx%lldx%lld: %.2f GFLOP/s\n", (long long)n, (long long)n, (long long)k,
            2.0 * (double)n * (double)n * (double)k / best * 1e-9);
@@ -371,18 +345,17 @@ static void bench_gemm(int64_t n, int64_t k)
         cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)k, -1.0, A,
                     (int)n, B, (int)k, 1.0, C, (int)n);
         const double t = omp_get_wtime() - t0;
-        if (t < best)
-            best = t;
+        if (t < best) best = t;
     }
     printf("OpenBLAS dgemm %lldx%lldx%lld (%d threads): %.2f GFLOP/s\n", (long long)n, (long long)n,
-           (long long)k, omp_get_max_threads(), 2.0 * (double)n * (double)n * (double)k / best * 1e-9);
+           (long long)k, omp_get_max_threads(),
+           2.0 * (double)n * (double)n * (double)k / best * 1e-9);
     free(A);
     free(B);
     free(C);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     int do_check = 0, do_bench = 0, reps = 1;
     int64_t nb = 0, ns[32];
     int nn = 0;
@@ -402,15 +375,13 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (!do_check && !do_bench)
-        do_check = do_bench = 1;
+    if (!do_check && !do_bench) do_check = do_bench = 1;
     if (nn == 0) {
         ns[nn++] = 4000;
         ns[nn++] = 8000;
         ns[nn++] = 12000;
     }
-    if (reps < 1)
-        reps = 1;
+    if (reps < 1) reps = 1;
     printf("GEMM: %s; OpenMP threads: %d\n", GEMM_NAME, omp_get_max_threads());
     printf("%s\n\n", hb__lu_describe(ns[nn - 1]));
     if (do_check) {
@@ -420,8 +391,7 @@ int main(int argc, char **argv)
     if (do_bench) {
         bench_gemm(4000, 256);
         printf("benchmark: HPL flops 2/3 n^3 + 2 n^2, factor + solve, best of %d\n", reps);
-        for (int i = 0; i < nn; ++i)
-            bench(ns[i], nb, reps);
+        for (int i = 0; i < nn; ++i) bench(ns[i], nb, reps);
     }
     return failures ? 1 : 0;
 }
