@@ -321,6 +321,7 @@ static hb_status gemm_cpu_run(void *state) {
     gemm_cpu *s = state;
     hb_gemm_data *d = s->p->data;
     int64_t m = s->p->size.m, n = s->p->size.n, k = s->p->size.k;
+    long failures = hb__gemm_failures();
     switch (s->p->variant) {
     case HB_F64:
         hb__gemm_f64(m, n, k, 1.0, d->A, m, d->B, k, 0.0, d->C, m);
@@ -340,6 +341,7 @@ static hb_status gemm_cpu_run(void *state) {
     default:
         return HB_UNSUPPORTED;
     }
+    if (hb__gemm_failures() != failures) return HB_E_NOMEM; /* packing workspace */
     return HB_OK;
 }
 

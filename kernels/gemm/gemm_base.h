@@ -30,4 +30,7 @@ const char *hb__gemm_isa(void);               /* the ISA now in use */
 /* Human-readable description of the micro-kernel used for a precision, e.g. "avx512 f64 16x14
  * packed, MC=..,KC=..,NC=..". prec is one of "f64","f32","f16","bf16","i8". */
 const char *hb__gemm_describe(const char *prec);
+/* Calls that did nothing because their packing workspace could not be allocated, since the
+   start of the process. A caller compares the count before and after its calls. */
+long hb__gemm_failures(void);
 #endif

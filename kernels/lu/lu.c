@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kernels/gemm/gemm_base.h"
 #include "kernels/lu/lu_base.h"
 
 static hb_status lu_default_size(const hb_size_ctx *ctx, hb_variant v, int op, hb_size *out) {
@@ -192,7 +193,9 @@ static hb_status lu_cpu_run(void *state) {
     lu_cpu *s = state;
     hb_lu_data *d = s->p->data;
     int64_t n = s->p->size.n;
+    long failures = hb__gemm_failures();
     if (hb__lu_factor(n, s->work, n, s->ipiv, 0) != 0) return HB_E_RUNTIME; /* singular */
+    if (hb__gemm_failures() != failures) return HB_E_NOMEM; /* GEMM packing workspace */
     hb__lu_solve(n, s->work, n, s->ipiv, d->x);
     return HB_OK;
 }
