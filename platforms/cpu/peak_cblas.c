@@ -31,10 +31,17 @@ static void lib_of(void *sym, char *out, size_t n) {
 void hb__cblas_describe(char *name, size_t n1, char *config, size_t n2, char *blas_path, size_t n3,
                         char *lapack_path, size_t n4) {
     snprintf(name, n1, "%s", HB_BLAS_PROVIDER);
-#ifdef HB_HAVE_OPENBLAS_CONFIG
+#if defined(HB_HAVE_OPENBLAS_CONFIG)
     snprintf(config, n2, "%s", openblas_get_config());
 #else
-    snprintf(config, n2, "unknown");
+    /* BLIS: its version through dlsym (blis.h cannot be included beside lapacke.h: both
+       declare lsame_) */
+    const char *(*blis_version)(void) =
+        (const char *(*)(void))(uintptr_t)dlsym(RTLD_DEFAULT, "bli_info_get_version_str");
+    if (blis_version)
+        snprintf(config, n2, "BLIS %s", blis_version());
+    else
+        snprintf(config, n2, "unknown");
 #endif
     lib_of((void *)(uintptr_t)&cblas_dgemm, blas_path, n3);
     void *getrf = dlsym(RTLD_DEFAULT, "dgetrf_");
@@ -44,10 +51,12 @@ void hb__cblas_describe(char *name, size_t n1, char *config, size_t n2, char *bl
 void hb__cblas_set_threads(int n) {
 #if defined(HB_HAVE_OPENBLAS_THREADS)
     openblas_set_num_threads(n);
-#elif defined(HB_HAVE_BLIS_THREADS)
-    bli_thread_set_num_threads(n);
 #else
-    (void)n; /* the provider follows OMP_NUM_THREADS */
+    /* BLIS (and vendor CBLAS that follow it) read the thread count from the environment at
+       their first call, which comes after this; a value the user set is kept. */
+    char buf[16];
+    snprintf(buf, sizeof buf, "%d", n);
+    setenv("BLIS_NUM_THREADS", buf, 0);
 #endif
 }
 
