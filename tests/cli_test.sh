@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CLI tests of the `hetbench` command.
 # usage: cli_test.sh SUBTEST HETBENCH PYTHON VALIDATE_PY SCHEMA [GOOD_PLUGIN_DIR BAD_PLUGIN_DIR]
-#   SUBTEST: help | info | list | usage_errors | size_strict | output_errors | check | sigint |
+#   SUBTEST: help | info | list | usage_errors | size_strict | dry_run | output_errors | check | sigint |
 #            small_run | plugin | all
 set -u
 sub=$1 HB=$2 PY=$3 VALIDATE=$4 SCHEMA=$5 GOOD=${6:-} BAD=${7:-}
@@ -109,6 +109,18 @@ t_size_strict() {
   for sz in 1xx2x3 2x3xx4 " 12" "12 "; do
     bad_run "--size '$sz'" "--size" --kernel stream --min-time 0 --size "$sz"
   done
+}
+
+# --dry-run lists the plan with the suite's sizes, measures nothing and writes no file.
+t_dry_run() {
+  expect 0 "run --suite node --dry-run" -- "$HB" run --suite node --dry-run -o "$tmp/dry.json"
+  grep_in "$tmp/out" "dry run: nothing measured" "--dry-run"
+  grep_in "$tmp/out" "lu " "--dry-run"
+  grep_in "$tmp/out" "gemm    -      f64   base" "--dry-run (node gemm)"
+  if [ -e "$tmp/dry.json" ]; then fail "--dry-run wrote a result file"; else pass "--dry-run wrote no file"; fi
+  expect 0 "run --kernel gemm --size 7x5x3 --dry-run" -- "$HB" run --kernel gemm --size 7x5x3 --dry-run
+  grep_in "$tmp/out" "7x5x3" "--dry-run --size"
+  expect 2 "run --kernel nope --dry-run" -- "$HB" run --kernel nope --dry-run
 }
 
 t_output_errors() {
@@ -266,8 +278,9 @@ case "$sub" in
   small_run) t_small_run ;;
   sigint) t_sigint ;;
   size_strict) t_size_strict ;;
+  dry_run) t_dry_run ;;
   plugin) t_plugin ;;
-  all) t_help; t_info; t_list; t_usage_errors; t_size_strict; t_output_errors; t_check; t_small_run; t_plugin; t_sigint ;;
+  all) t_help; t_info; t_list; t_usage_errors; t_size_strict; t_dry_run; t_output_errors; t_check; t_small_run; t_plugin; t_sigint ;;
   *) echo "unknown subtest $sub"; exit 2 ;;
 esac
 echo "cli $sub: $((checks - fails))/$checks checks passed"

@@ -53,6 +53,7 @@ static void usage_run(FILE *f) {
                "  --seed N               seed of the input generator (default 42)\n"
                "  --mem-fraction F       share of memory for memory-sized kernels (node LU; 0.25)\n"
                "  -o, --output FILE      result file (default hetbench-<suite>-<UTC time>.json)\n"
+               "  --dry-run              list the measurements and their sizes; measure nothing\n"
                "  -q, --quiet            no progress and no table\n"
                "  -h, --help\n");
 }
@@ -244,7 +245,8 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
         O_WARMUP,
         O_SEED,
         O_MEMFRAC,
-        O_NOBIND
+        O_NOBIND,
+        O_DRYRUN
     };
     static const struct option opts[] = {{"suite", required_argument, 0, O_SUITE},
                                          {"kernel", required_argument, 0, O_KERNEL},
@@ -260,6 +262,7 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
                                          {"seed", required_argument, 0, O_SEED},
                                          {"mem-fraction", required_argument, 0, O_MEMFRAC},
                                          {"no-bind", no_argument, 0, O_NOBIND},
+                                         {"dry-run", no_argument, 0, O_DRYRUN},
                                          {"output", required_argument, 0, 'o'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
@@ -340,6 +343,9 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
         case O_NOBIND:
             bind = 0;
             break;
+        case O_DRYRUN:
+            o.dry_run = 1;
+            break;
         case 'o':
             o.output = optarg;
             break;
@@ -392,6 +398,7 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     hb_status st = hb_run(ctx, &o, &sum, quiet ? NULL : stdout, err, sizeof err);
     hb_context_destroy(ctx);
     free(cmdline);
+    if (o.dry_run && st == HB_OK) return EXIT_OKAY;
     if (st == HB_E_INVALID) {
         fprintf(stderr, "%s run: %s\n", prog, err);
         return EXIT_USAGE;

@@ -613,6 +613,31 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
         json_decref(pl.not_applicable);
         return s;
     }
+    if (o->dry_run) {
+        FILE *f = table ? table : stdout;
+        fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %14s %14s\n", "kernel", "op", "prec", "impl",
+                "device", "size", "ops/run", "bytes/run");
+        for (size_t i = 0; i < pl.n; i++) {
+            const plan_item *it = &pl.items[i];
+            char size[48];
+            if (it->k->size_dims == 3)
+                snprintf(size, sizeof size, "%lldx%lldx%lld", (long long)it->size.m,
+                         (long long)it->size.n, (long long)it->size.k);
+            else
+                snprintf(size, sizeof size, "%lld", (long long)it->size.n);
+            fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %14.4g %14.4g\n", it->k->name,
+                    it->k->nops ? it->k->ops[it->op] : "-", hb_variant_name(it->v),
+                    it->impl ? hb_impl_kind_name(it->impl->kind) : "none",
+                    hb_device_at(ctx, it->dev)->info.id, size,
+                    it->k->op_count(it->v, it->op, &it->size),
+                    it->k->byte_count(it->v, it->op, &it->size));
+        }
+        fprintf(f, "%zu measurements, minimum %g s each (dry run: nothing measured)\n", pl.n,
+                o->min_time >= 0 ? o->min_time : hb__suite_default_min_time(o->suite));
+        free(pl.items);
+        json_decref(pl.not_applicable);
+        return HB_OK;
+    }
     /* an output that cannot be written is bad input: found before anything is measured */
     if (o->output && hb__check_writable(o->output, err, errlen) != HB_OK) {
         free(pl.items);

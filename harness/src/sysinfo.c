@@ -153,6 +153,40 @@ static json_t *caches_json(hwloc_topology_t t) {
     return arr;
 }
 
+/* The hwloc tree as `info` prints it: machine, packages, NUMA nodes, caches, cores (with the
+   OS indexes of their PUs). */
+static json_t *topology_json(hwloc_obj_t o) {
+    json_t *j = json_object();
+    char type[64];
+    hwloc_obj_type_snprintf(type, sizeof type, o, 0);
+    json_object_set_new(j, "type", json_string(type));
+    json_object_set_new(j, "logical_index", json_integer(o->logical_index));
+    if (hwloc_obj_type_is_cache(o->type) && o->attr)
+        json_object_set_new(j, "size_bytes", json_integer((json_int_t)o->attr->cache.size));
+    if (o->type == HWLOC_OBJ_NUMANODE && o->attr)
+        json_object_set_new(j, "memory_bytes",
+                            json_integer((json_int_t)o->attr->numanode.local_memory));
+    if (o->type == HWLOC_OBJ_CORE || o->type == HWLOC_OBJ_PU) {
+        json_t *pus = json_array();
+        if (o->type == HWLOC_OBJ_PU) json_array_append_new(pus, json_integer(o->os_index));
+        for (unsigned i = 0; i < o->arity; i++)
+            if (o->children[i]->type == HWLOC_OBJ_PU)
+                json_array_append_new(pus, json_integer(o->children[i]->os_index));
+        json_object_set_new(j, "pus", pus);
+        if (o->type == HWLOC_OBJ_CORE) return j;
+    }
+    json_t *kids = json_array();
+    for (hwloc_obj_t c = o->memory_first_child; c; c = c->next_sibling)
+        json_array_append_new(kids, topology_json(c));
+    for (unsigned i = 0; i < o->arity; i++)
+        json_array_append_new(kids, topology_json(o->children[i]));
+    if (json_array_size(kids))
+        json_object_set_new(j, "children", kids);
+    else
+        json_decref(kids);
+    return j;
+}
+
 static json_t *lib(const char *name, const char *version) {
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(name));
@@ -221,6 +255,7 @@ json_t *hb__system_json(hb_context *ctx) {
         json_object_set_new(cpu, "error", json_string("hwloc could not load the topology"));
     }
     json_object_set_new(cpu, "caches", caches_json(t));
+    if (t) json_object_set_new(cpu, "topology", topology_json(hwloc_get_root_obj(t)));
     json_object_set_new(sys, "cpu", cpu);
 
     json_t *mem = json_object();

@@ -76,6 +76,7 @@ typedef struct hb_run_options {
     const char *output;  /* result file (NULL = none) */
     int progress;        /* progress on stderr */
     const char *command_line;
+    int dry_run; /* print the plan (with sizes) to `table`, measure nothing */
 } hb_run_options;
 
 void hb_run_options_default(hb_run_options *o, hb_suite suite);
