@@ -188,6 +188,33 @@ PYEOF
   validate "$out" --all-ok
 }
 
+# The schema itself: a real result validates, and each kind of damage is rejected.
+t_schema() {
+  local out="$tmp/schema.json"
+  expect 0 "run stream+gemm small" -- "$HB" run -q --kernel stream,gemm --precision f64 --size 1001 --min-time 0 -o "$out"
+  validate "$out" --all-ok
+  local bad
+  for bad in ok_without_rate unknown_status few_repetitions failed_with_rate no_reason_error \
+             bad_variant missing_system negative_rate; do
+    "$PY" - "$out" "$tmp/bad-$bad.json" "$bad" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1])); how = sys.argv[3]; r = d["records"][0]
+if how == "ok_without_rate": del r["rate"]
+elif how == "unknown_status": r["status"] = "great"
+elif how == "few_repetitions": r["timing"]["repetitions"] = 3
+elif how == "failed_with_rate": r["status"] = "failed_verification"
+elif how == "no_reason_error": r["status"] = "error"; r["reason"] = ""; del r["rate"]
+elif how == "bad_variant": r["variant"] = "f128"
+elif how == "missing_system": del d["system"]
+elif how == "negative_rate": r["rate"]["value"] = -1.0
+json.dump(d, open(sys.argv[2], "w"))
+PYEOF
+    if "$PY" "$VALIDATE" "$SCHEMA" "$tmp/bad-$bad.json" >/dev/null 2>&1; then
+      fail "schema accepted a document with $bad"
+    else pass "schema rejects $bad"; fi
+  done
+}
+
 count_records() { "$PY" -c 'import json,sys
 try: print(len(json.load(open(sys.argv[1]))["records"]))
 except Exception: print(0)' "$1"; }
@@ -279,8 +306,9 @@ case "$sub" in
   sigint) t_sigint ;;
   size_strict) t_size_strict ;;
   dry_run) t_dry_run ;;
+  schema) t_schema ;;
   plugin) t_plugin ;;
-  all) t_help; t_info; t_list; t_usage_errors; t_size_strict; t_dry_run; t_output_errors; t_check; t_small_run; t_plugin; t_sigint ;;
+  all) t_help; t_info; t_list; t_usage_errors; t_size_strict; t_dry_run; t_output_errors; t_check; t_small_run; t_schema; t_plugin; t_sigint ;;
   *) echo "unknown subtest $sub"; exit 2 ;;
 esac
 echo "cli $sub: $((checks - fails))/$checks checks passed"
