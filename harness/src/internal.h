@@ -18,8 +18,6 @@ void hb__free(void *p);
 size_t hb__variant_elem_size(hb_variant v);
 /* Unit roundoff of the arithmetic of a variant (accumulation precision). */
 double hb__variant_unit_roundoff(hb_variant v);
-/* Reads the first line of a file into buf (trailing newline removed). 0 ok, -1 error. */
-int hb__read_line(const char *path, char *buf, size_t n);
 int hb__str_in_list(const char *list, const char *item); /* comma list; NULL list = all */
 
 /* ---- rng.c: counter-based generator, so that parallel first-touch fills are reproducible
@@ -68,12 +66,8 @@ const char *hb__cpu_binding(void);       /* "core", "none (...)" */
 const char *hb__cpu_memory_policy(void); /* "first-touch by bound threads" ... */
 
 /* ---- suites.c ---- */
-typedef struct hb__suite_entry {
-    const char *kernel;
-} hb__suite_entry;
 double hb__suite_default_min_time(hb_suite s);
 const char *hb__suite_name(hb_suite s);
-int hb__suite_parse(const char *name, hb_suite *out);
 /* Kernels of a suite, in run order. */
 size_t hb__suite_kernels(hb_suite s, const char **names, size_t max);
 

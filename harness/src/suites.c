@@ -17,16 +17,6 @@ const char *hb__suite_name(hb_suite s) {
     return s == HB_SUITE_QUICK ? "quick" : "node";
 }
 
-int hb__suite_parse(const char *name, hb_suite *out) {
-    if (strcmp(name, "quick") == 0)
-        *out = HB_SUITE_QUICK;
-    else if (strcmp(name, "node") == 0)
-        *out = HB_SUITE_NODE;
-    else
-        return -1;
-    return 0;
-}
-
 size_t hb__suite_kernels(hb_suite s, const char **names, size_t max) {
     (void)s;
     size_t n = 0;

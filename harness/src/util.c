@@ -160,18 +160,6 @@ double hb__variant_unit_roundoff(hb_variant v) {
     }
 }
 
-int hb__read_line(const char *path, char *buf, size_t n) {
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    if (!fgets(buf, (int)n, f)) {
-        fclose(f);
-        return -1;
-    }
-    fclose(f);
-    buf[strcspn(buf, "\n")] = '\0';
-    return 0;
-}
-
 int hb__str_in_list(const char *list, const char *item) {
     if (!list || !*list) return 1;
     size_t len = strlen(item);

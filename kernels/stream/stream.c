@@ -295,15 +295,17 @@ static hb_status stream_cpu_setup(const hb_device *dev, hb_problem *p, void **st
     stream_cpu *s = calloc(1, sizeof *s);
     if (!s) return HB_E_NOMEM;
     s->p = p;
+#ifdef HB_STREAM_HAVE_NT
     double bytes = 3.0 * (double)p->size.n * (double)hb__variant_elem_size(p->variant);
     uint64_t llc =
         dev && dev->info.llc_bytes_total ? dev->info.llc_bytes_total : hb__llc_bytes_total();
-#ifdef HB_STREAM_HAVE_NT
     /* only when the arrays do not fit in the caches: in cache, streaming stores are slower */
     s->nontemporal = llc > 0 && bytes > (double)llc;
     /* tests force either path at any size: HETBENCH_STREAM_NT=0|1 */
     const char *force = getenv("HETBENCH_STREAM_NT");
     if (force && (force[0] == '0' || force[0] == '1')) s->nontemporal = force[0] == '1';
+#else
+    (void)dev;
 #endif
     snprintf(s->detail, sizeof s->detail, "OpenMP, static schedule (as the first-touch fill), %s",
              s->nontemporal ? "SSE2 streaming (non-temporal) stores"
