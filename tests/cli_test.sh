@@ -144,6 +144,12 @@ t_check() {
   expect 2 "check record without status" -- "$HB" check "$tmp/nostatus.json"
   grep_in "$tmp/err" "records[0].status" "check record without status"
   expect 2 "check (no file)" -- "$HB" check
+  expect 2 "show malformed JSON" -- "$HB" show "$tmp/broken.json"
+  grep_in "$tmp/err" "$tmp/broken.json:3:" "show malformed JSON (file:line)"
+  expect 0 "run for show" -- "$HB" run -q --kernel stream --precision f32 --size 1003 --min-time 0 -o "$tmp/show.json"
+  expect 0 "show a result" -- "$HB" show "$tmp/show.json"
+  grep_in "$tmp/out" "triad  f32   base  cpu:0    1003" "show"
+  grep_in "$tmp/out" "host " "show"
 }
 
 t_small_run() {

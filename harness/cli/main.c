@@ -29,7 +29,8 @@ static void usage_main(FILE *f) {
             "  info [--json]     the system: topology, devices, libraries, plugins\n"
             "  list              kernels x precisions x implementations available here\n"
             "  run [options]     run a suite or a selection; write a result file\n"
-            "  check FILE...     read result files back and check them\n\n"
+            "  check FILE...     read result files back and check them\n"
+            "  show FILE...      print result files as the summary table\n\n"
             "`hetbench <command> --help` describes each command.\n"
             "Exit codes: 0 success, 1 a measurement failed, 2 bad usage/input, 3 runtime error.\n",
             HB_VERSION_STRING);
@@ -66,6 +67,10 @@ static void usage_info(FILE *f) {
 static void usage_list(FILE *f) {
     fprintf(f, "usage: hetbench list\n");
 }
+static void usage_show(FILE *f) {
+    fprintf(f, "usage: hetbench show RESULT.json...\n");
+}
+
 static void usage_check(FILE *f) {
     fprintf(f, "usage: hetbench check RESULT.json...\n");
 }
@@ -213,6 +218,24 @@ static int cmd_check(int argc, char **argv) {
             rc = EXIT_USAGE;
         } else
             printf("%s: ok\n", argv[i]);
+    }
+    return rc;
+}
+
+static int cmd_show(int argc, char **argv) {
+    if (argc < 2) return bad("show", "needs at least one result file%s%s", "", "");
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        usage_show(stdout);
+        return EXIT_OKAY;
+    }
+    int rc = EXIT_OKAY;
+    for (int i = 1; i < argc; i++) {
+        char err[1024];
+        if (i > 1) putchar('\n');
+        if (hb_result_print(argv[i], stdout, err, sizeof err) != HB_OK) {
+            fprintf(stderr, "%s show: %s\n", prog, err);
+            rc = EXIT_USAGE;
+        }
     }
     return rc;
 }
@@ -434,6 +457,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "list")) return cmd_list(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1, argc, argv);
     if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "show")) return cmd_show(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
     usage_main(stderr);
     return EXIT_USAGE;

@@ -78,6 +78,7 @@ hb_status hb__json_write_atomic(const struct json_t *doc, const char *path, char
 /* Checks that `path` can be created (its directory is writable), without leaving a file. */
 hb_status hb__check_writable(const char *path, char *err, size_t n);
 struct json_t *hb__system_json(hb_context *ctx);
+void hb__print_records_table(const struct json_t *records, FILE *f);
 struct json_t *hb__device_json(const hb_device *d);
 /* registry.c: the platform context of platform i */
 void *hb__platform_ctx(const hb_context *ctx, size_t i);

@@ -168,3 +168,71 @@ out:
     json_decref(doc);
     return st;
 }
+
+/* The summary table of a result's records (also printed at the end of `run`). */
+void hb__print_records_table(const json_t *records_c, FILE *f) {
+    json_t *records = (json_t *)records_c;
+    fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %-20s %12s %-8s %6s\n", "kernel", "op", "prec",
+            "impl", "device", "size", "status", "rate", "unit", "cv%");
+    size_t i;
+    json_t *r;
+    json_array_foreach(records, i, r) {
+        const char *op = json_string_value(json_object_get(r, "operation"));
+        json_t *par = json_object_get(r, "parameters");
+        char size[32];
+        if (json_object_get(par, "m"))
+            snprintf(size, sizeof size, "%lldx%lldx%lld",
+                     (long long)json_integer_value(json_object_get(par, "m")),
+                     (long long)json_integer_value(json_object_get(par, "n")),
+                     (long long)json_integer_value(json_object_get(par, "k")));
+        else
+            snprintf(size, sizeof size, "%lld",
+                     (long long)json_integer_value(json_object_get(par, "n")));
+        json_t *rate = json_object_get(r, "rate");
+        json_t *tm = json_object_get(r, "timing");
+        char rv[32] = "-", cv[16] = "-";
+        if (rate) snprintf(rv, sizeof rv, "%.2f", json_real_value(json_object_get(rate, "value")));
+        if (tm) snprintf(cv, sizeof cv, "%.1f", 100 * json_real_value(json_object_get(tm, "cv")));
+        fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %-20s %12s %-8s %6s\n",
+                json_string_value(json_object_get(r, "kernel")), op ? op : "-",
+                json_string_value(json_object_get(r, "variant")),
+                json_string_value(json_object_get(json_object_get(r, "implementation"), "kind")),
+                json_string_value(json_object_get(r, "device")), size,
+                json_string_value(json_object_get(r, "status")), rv,
+                rate ? json_string_value(json_object_get(rate, "unit")) : "", cv);
+        const char *st = json_string_value(json_object_get(r, "status"));
+        if (strcmp(st, "ok") != 0)
+            fprintf(f, "        reason: %s\n", json_string_value(json_object_get(r, "reason")));
+    }
+}
+
+static const char *str_or(const json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "?";
+}
+
+hb_status hb_result_print(const char *path, FILE *f, char *err, size_t n) {
+    hb_status st = hb_result_check_file(path, err, n);
+    if (st != HB_OK) return st;
+    json_error_t je;
+    json_t *doc = json_load_file(path, 0, &je);
+    if (!doc) {
+        hb__set_err(err, n, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        return HB_E_INVALID;
+    }
+    json_t *sys = json_object_get(doc, "system"), *run = json_object_get(doc, "run");
+    json_t *cpu = json_object_get(sys, "cpu"), *os = json_object_get(sys, "os");
+    fprintf(f, "%s: %s\n", path, str_or(doc, "generator"));
+    fprintf(f, "host %s, %s, cpu %s, %lld cores\n", str_or(sys, "host"), str_or(os, "pretty_name"),
+            str_or(cpu, "model"), (long long)json_integer_value(json_object_get(cpu, "cores")));
+    fprintf(f, "suite %s, started %s, finished %s\n", str_or(run, "suite"),
+            str_or(run, "started_at"), str_or(run, "finished_at"));
+    hb__print_records_table(json_object_get(doc, "records"), f);
+    json_t *sum = json_object_get(doc, "summary");
+    if (sum && !json_is_true(json_object_get(sum, "complete")))
+        fprintf(
+            f,
+            "(the run did not complete: the file holds the records measured before it stopped)\n");
+    json_decref(doc);
+    return HB_OK;
+}

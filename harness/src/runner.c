@@ -526,42 +526,6 @@ out_problem:
     return rs;
 }
 
-/* ---- the summary table ---- */
-static void print_table(json_t *records, FILE *f) {
-    fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %-20s %12s %-8s %6s\n", "kernel", "op", "prec",
-            "impl", "device", "size", "status", "rate", "unit", "cv%");
-    size_t i;
-    json_t *r;
-    json_array_foreach(records, i, r) {
-        const char *op = json_string_value(json_object_get(r, "operation"));
-        json_t *par = json_object_get(r, "parameters");
-        char size[32];
-        if (json_object_get(par, "m"))
-            snprintf(size, sizeof size, "%lldx%lldx%lld",
-                     (long long)json_integer_value(json_object_get(par, "m")),
-                     (long long)json_integer_value(json_object_get(par, "n")),
-                     (long long)json_integer_value(json_object_get(par, "k")));
-        else
-            snprintf(size, sizeof size, "%lld",
-                     (long long)json_integer_value(json_object_get(par, "n")));
-        json_t *rate = json_object_get(r, "rate");
-        json_t *tm = json_object_get(r, "timing");
-        char rv[32] = "-", cv[16] = "-";
-        if (rate) snprintf(rv, sizeof rv, "%.2f", json_real_value(json_object_get(rate, "value")));
-        if (tm) snprintf(cv, sizeof cv, "%.1f", 100 * json_real_value(json_object_get(tm, "cv")));
-        fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %-20s %12s %-8s %6s\n",
-                json_string_value(json_object_get(r, "kernel")), op ? op : "-",
-                json_string_value(json_object_get(r, "variant")),
-                json_string_value(json_object_get(json_object_get(r, "implementation"), "kind")),
-                json_string_value(json_object_get(r, "device")), size,
-                json_string_value(json_object_get(r, "status")), rv,
-                rate ? json_string_value(json_object_get(rate, "unit")) : "", cv);
-        const char *st = json_string_value(json_object_get(r, "status"));
-        if (strcmp(st, "ok") != 0)
-            fprintf(f, "        reason: %s\n", json_string_value(json_object_get(r, "reason")));
-    }
-}
-
 static json_t *run_json(const hb_run_options *o, double min_time, const char *started) {
     json_t *r = json_object();
     json_object_set_new(r, "suite", json_string(hb__suite_name(o->suite)));
@@ -733,7 +697,7 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
         if (g_signals) break;
     }
     if (table) {
-        print_table(records, table);
+        hb__print_records_table(records, table);
         size_t i;
         json_t *na;
         json_array_foreach(pl.not_applicable, i, na) {

@@ -108,6 +108,8 @@ void hb_print_list(hb_context *ctx, FILE *f);
 /* ---- results ---- */
 /* Loads and checks a result file. On error, err says file, line (for syntax errors) and field. */
 hb_status hb_result_check_file(const char *path, char *err, size_t errlen);
+/* Checks a result file, then prints its system line and its records as the summary table. */
+hb_status hb_result_print(const char *path, FILE *f, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }
