@@ -246,12 +246,20 @@ typedef struct progress {
     int on;
     size_t index, total;
     double t_start;
+    double t_last;          /* last update printed */
+    const char *last_phase; /* a new phase is always shown */
     char what[160];
 } progress;
 
 static void progress_show(progress *pg, const char *phase, int rep, int reps) {
     if (!pg->on) return;
-    double el = hb__now() - pg->t_start;
+    /* at most ~10 updates a second: writing to the terminal between repetitions must not
+       become a load of its own (a fast kernel runs thousands of repetitions) */
+    double now = hb__now();
+    if (phase == pg->last_phase && now - pg->t_last < 0.1) return;
+    pg->t_last = now;
+    pg->last_phase = phase;
+    double el = now - pg->t_start;
     if (reps > 0)
         fprintf(stderr, "\r\033[K[%zu/%zu] %s: %s %d/%d  (%.0f s elapsed)", pg->index + 1,
                 pg->total, pg->what, phase, rep, reps, el);
