@@ -266,7 +266,7 @@ t_plugin() {
   HETBENCH_PLUGIN_PATH=$GOOD expect 0 "info with the fake plugin" -- "$HB" info
   grep_in "$tmp/out" "fake:0" "info with the fake plugin"
   local out="$tmp/fake.json"
-  HETBENCH_PLUGIN_PATH=$GOOD expect 0 "run --device fake:0" -- "$HB" run -q --device fake:0 --kernel stream --size 10007 --min-time 0.01 -o "$out"
+  HETBENCH_PLUGIN_PATH=$GOOD expect 0 "run --device fake:0" -- "$HB" run -q --device fake:0 --kernel stream --impl base --size 10007 --min-time 0.01 -o "$out"
   validate "$out" --all-ok
   "$PY" - "$out" <<'PYEOF' >"$tmp/py" 2>&1 && pass "records on fake:0 only, by fake-loops" || { fail "fake run content"; cat "$tmp/py"; }
 import json, sys
@@ -275,6 +275,11 @@ assert len(d["records"]) == 8, len(d["records"])
 assert all(r["device"] == "fake:0" and r["implementation"]["name"] == "fake-loops" for r in d["records"])
 assert any(p["name"] == "fake" for p in d["system"]["platforms"]), d["system"]["platforms"]
 PYEOF
+  # the faulty implementation: error and failed_verification records, the run goes on, exit 1
+  out="$tmp/faulty.json"
+  HETBENCH_PLUGIN_PATH=$GOOD expect 1 "run a faulty implementation" -- "$HB" run -q --device fake:0 --kernel stream --impl peak --size 1001 --min-time 0.01 -o "$out"
+  validate "$out"
+  grep_in "$tmp/err" "4 failed verification" "exit summary"
   HETBENCH_PLUGIN_PATH=$BAD expect 0 "info with a bad-ABI plugin" -- "$HB" info
   grep_in "$tmp/out" "ABI" "info with a bad-ABI plugin"
   HETBENCH_PLUGIN_PATH=$BAD expect 0 "info --json with a bad-ABI plugin" -- "$HB" info --json

@@ -83,6 +83,7 @@ static void test_good_plugin_runs(void **state) {
     hb_run_options_default(&o, HB_SUITE_QUICK);
     o.devices = "fake:0";
     o.kernels = "stream";
+    o.impl_mask = HB_IMPL_MASK_BASE; /* the faulty peak impl has its own test */
     o.min_time = 0.01;
     o.size.n = 100003; /* odd, small */
     o.output = out;
@@ -162,11 +163,65 @@ static void test_no_plugin_path(void **state) {
     hb_context_destroy(ctx);
 }
 
+/* A device that fails in the middle of a measurement, and one that returns a wrong result:
+   each becomes a record with that status and a reason, the run goes on to the end, and
+   nothing gets a rate. */
+static void test_faulty_plugin_records(void **state) {
+    (void)state;
+    char dir[] = "/tmp/hb-test-faulty-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char out[256];
+    snprintf(out, sizeof out, "%s/faulty.json", dir);
+    hb_context *ctx = make_ctx(HB_PLUGIN_GOOD_DIR);
+    hb_run_options o;
+    hb_run_options_default(&o, HB_SUITE_QUICK);
+    o.devices = "fake:0";
+    o.kernels = "stream";
+    o.impl_mask = HB_IMPL_MASK_PEAK;
+    o.min_time = 0.01;
+    o.size.n = 1001;
+    o.output = out;
+    hb_run_summary sum;
+    char err[1024] = "";
+    hb_status s = hb_run(ctx, &o, &sum, NULL, err, sizeof err);
+    hb_context_destroy(ctx);
+    if (s != HB_OK) fail_msg("hb_run: %s: %s", hb_status_name(s), err);
+    assert_int_equal(sum.total, 8);
+    assert_int_equal(sum.error, 4);               /* f64: repetition 1 fails */
+    assert_int_equal(sum.failed_verification, 4); /* f32: last element missing */
+    assert_int_equal(sum.ok, 0);
+
+    json_error_t je;
+    json_t *doc = json_load_file(out, 0, &je);
+    if (!doc) fail_msg("%s: %s (line %d)", out, je.text, je.line);
+    assert_true(json_is_true(json_object_get(json_object_get(doc, "summary"), "complete")));
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(doc, "records"), i, r) {
+        const char *v = json_string_value(json_object_get(r, "variant"));
+        const char *st = json_string_value(json_object_get(r, "status"));
+        const char *reason = json_string_value(json_object_get(r, "reason"));
+        assert_null(json_object_get(r, "rate"));
+        if (!strcmp(v, "f64")) {
+            assert_string_equal(st, "error");
+            assert_contains(reason, "repetition 1 failed");
+        } else {
+            assert_string_equal(st, "failed_verification");
+            assert_contains(reason, "max_rel_err");
+            assert_false(
+                json_is_true(json_object_get(json_object_get(r, "verification"), "passed")));
+        }
+    }
+    json_decref(doc);
+    unlink(out);
+    rmdir(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_plugin_registers), cmocka_unit_test(test_good_plugin_runs),
         cmocka_unit_test(test_bad_abi_rejected),      cmocka_unit_test(test_bad_then_good_on_path),
-        cmocka_unit_test(test_no_plugin_path),
+        cmocka_unit_test(test_no_plugin_path),        cmocka_unit_test(test_faulty_plugin_records),
     };
     return cmocka_run_group_tests_name("plugin", tests, NULL, NULL);
 }

@@ -426,7 +426,7 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
         fprintf(stderr, "%s run: %s\n", prog, err);
         return EXIT_USAGE;
     }
-    if (!quiet || st != HB_OK)
+    if (!quiet || st != HB_OK || sum.failed_verification || sum.error)
         fprintf(stderr,
                 "%s: %d measurements: %d ok, %d failed verification, %d unsupported, %d skipped, "
                 "%d error, %d interrupted; result: %s\n",

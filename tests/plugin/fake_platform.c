@@ -1,5 +1,7 @@
 /* A test plugin built from the public headers only (hetbench_headers): platform "fake" with
- * one device and its own base "stream" implementation (plain loops, f64 and f32).
+ * one device and its own base "stream" implementation (plain loops, f64 and f32), plus a
+ * deliberately faulty "peak" one: in f64 its first timed repetition fails (a device error in
+ * the middle of a measurement), in f32 it leaves the last element unwritten (a wrong result).
  * Built twice: once as is, once with -DFAKE_BAD_ABI (abi_version = HB_PLATFORM_ABI + 1),
  * which hetbench must reject. */
 #include <stdio.h>
@@ -50,6 +52,7 @@ static hb_status fake_device_info(void *ctx, int index, hb_device_info *o) {
 
 typedef struct fake_stream {
     hb_problem *p;
+    int calls;
 } fake_stream;
 
 static hb_status fake_stream_supports(const hb_device *d, const hb_problem *p, char *why,
@@ -106,6 +109,23 @@ static hb_status fake_stream_run(void *state) {
     return HB_OK;
 }
 
+/* The faulty implementation: run 1 is the verification run, run 2 the warm-up. */
+static hb_status faulty_stream_run(void *state) {
+    fake_stream *st = state;
+    hb_stream_data *dd = st->p->data;
+    int op = st->p->op;
+    st->calls++;
+    if (st->p->variant == HB_F64) {
+        if (st->calls >= 3) return HB_E_RUNTIME; /* the device "fails" mid-measurement */
+        int64_t nn = st->p->size.n;
+        FAKE_LOOPS(double);
+    } else {
+        int64_t nn = st->p->size.n - 1; /* forgets the last element */
+        FAKE_LOOPS(float);
+    }
+    return HB_OK;
+}
+
 static void fake_stream_teardown(void *state) {
     free(state);
 }
@@ -114,17 +134,28 @@ static const char *fake_stream_detail(void *state) {
     return "fake plugin: serial loops";
 }
 
-static const hb_impl fake_impls[] = {{
-    .kernel = "stream",
-    .kind = HB_IMPL_BASE,
-    .name = "fake-loops",
-    .variants = HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32),
-    .supports = fake_stream_supports,
-    .setup = fake_stream_setup,
-    .run = fake_stream_run,
-    .teardown = fake_stream_teardown,
-    .detail = fake_stream_detail,
-}};
+static const hb_impl fake_impls[] = {
+    {
+        .kernel = "stream",
+        .kind = HB_IMPL_BASE,
+        .name = "fake-loops",
+        .variants = HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32),
+        .supports = fake_stream_supports,
+        .setup = fake_stream_setup,
+        .run = fake_stream_run,
+        .teardown = fake_stream_teardown,
+        .detail = fake_stream_detail,
+    },
+    {
+        .kernel = "stream",
+        .kind = HB_IMPL_PEAK,
+        .name = "fake-faulty",
+        .variants = HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32),
+        .supports = fake_stream_supports,
+        .setup = fake_stream_setup,
+        .run = faulty_stream_run,
+        .teardown = fake_stream_teardown,
+    }};
 
 static const hb_platform fake_platform = {
     .abi_version = FAKE_ABI,
