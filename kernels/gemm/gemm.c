@@ -4,16 +4,15 @@
  * Operation count: 2·m·n·k. Inputs: uniform in [-1, 1) rounded to the input type (i8: uniform
  * integers in [-128, 127]); the output is pre-filled with seeded junk, never zeros.
  *
- * Verification (both must pass):
- *  1. Freivalds: for 3 random ±1 vectors x, compare y = C·x with z = A·(B·x), evaluated in
- *     long double. Metric: max_i |y_i - z_i| / (‖A(i,:)‖₂·‖B‖_F). A rounding error of a
- *     k-term dot product behaves like √k·u (u = unit roundoff of the accumulation), so the
- *     threshold is 16·(√k·u + (√k+√n)·u_ref) with u_ref the unit roundoff of the check's own
- *     arithmetic. i8 is exact: threshold 0, integer arithmetic.
- *  2. Element-wise against the rigorous bound |C - AB| <= 2·k·u·|A||B| (+ reference rounding):
- *     every element when m·n·k <= 2^24, otherwise 256 seeded random elements. */
+ * Verification (both must pass; details and the reasoning above gemm_verify):
+ *  1. Freivalds: for 3 random ±1 vectors x, compare y = C·x with z = A·(B·x) in long double.
+ *     Metric: max_i |y_i - z_i| / (‖A(i,:)‖₂·‖B‖_F) <= 16·u (+ 2·√k·u for f16/bf16).
+ *  2. Element-wise: |C - AB|_ij / (‖A(i,:)‖₂·‖B(:,j)‖₂) under the same threshold, for every
+ *     element when m·n·k <= 2^24, otherwise 4096 seeded random elements.
+ *  i8 is exact in integers: threshold 0. */
 #include <float.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,108 +151,138 @@ static hb_status gemm_setup(hb_problem *p, char *err, size_t errlen) {
     return HB_OK;
 }
 
-/* ---- verification ---- */
+/* ---- verification ----
+ *
+ * The inputs are independent and zero-mean (uniform in [-1, 1)), so the rounding error of a
+ * k-term dot product in any round-to-nearest summation order (sequential, blocked, FMA) is a
+ * random walk: |C - AB|_ij is of the order of u·‖A(i,:)‖₂·‖B(:,j)‖₂, whatever k (Higham &
+ * Mary's probabilistic bound). Measured on correct results (base, OpenBLAS, plain sequential
+ * loops) up to k = 16384: at most 1.5·u in the metrics below. The thresholds allow 16·u for
+ * f64 and f32. f16 and bf16 get 2·√k·u more, so that hardware that accumulates with truncation
+ * (tensor cores, BFDOT) is not rejected. For k <= 16 the element-wise threshold is also
+ * rigorous (Σ|a||b| <= ‖a‖₂‖b‖₂). u_ref terms cover the check's own long double arithmetic.
+ *
+ * Freivalds alone cannot see one wrong element smaller than ~√n times the per-element noise;
+ * the element-wise check can: every element when m·n·k <= 2^24, else 4096 seeded elements.
+ * Loops run down the columns (column-major data) and are parallel over row blocks. */
+#define GEMM_VERIFY_SAMPLES 4096
+
+static double gemm_tolerance(hb_variant var, int64_t k, int64_t n) {
+    const double u = hb__variant_unit_roundoff(var);
+    const double uref = (double)(LDBL_EPSILON / 2);
+    double t = 16.0 * u + 16.0 * (sqrt((double)k) + sqrt((double)n)) * uref;
+    if (var == HB_F16 || var == HB_BF16) t += 2.0 * sqrt((double)k) * u;
+    return t;
+}
+
+/* y[0..m) = M·x for a column-major m x c matrix of the variant's input or output type */
+static void matvec(const void *M, int out_type, hb_variant var, int64_t m, int64_t c,
+                   const long double *x, long double *y) {
+#pragma omp parallel
+    {
+        int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        int64_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
+        for (int64_t i = r0; i < r1; i++) y[i] = 0;
+        for (int64_t j = 0; j < c; j++) {
+            const long double xj = x[j];
+            for (int64_t i = r0; i < r1; i++)
+                y[i] += (out_type ? out_at(M, var, i + j * m) : in_at(M, var, i + j * m)) * xj;
+        }
+    }
+}
+
 static hb_status gemm_verify(const hb_problem *p, hb_verification *v) {
     const hb_gemm_data *d = p->data;
     hb_variant var = p->variant;
     int64_t m = p->size.m, n = p->size.n, k = p->size.k;
-    const int nvec = 3;
+    const int nvec = 3, exact = var == HB_I8;
     long double *x = malloc((size_t)n * sizeof *x), *bx = malloc((size_t)k * sizeof *bx);
-    long double *arow = calloc((size_t)m, sizeof *arow);
-    if (!x || !bx || !arow) {
-        free(x), free(bx), free(arow);
+    long double *y = malloc((size_t)m * sizeof *y), *z = malloc((size_t)m * sizeof *z);
+    long double *arow = calloc((size_t)m, sizeof *arow), *bcol = calloc((size_t)n, sizeof *bcol);
+    if (!x || !bx || !y || !z || !arow || !bcol) {
+        free(x), free(bx), free(y), free(z), free(arow), free(bcol);
         return HB_E_NOMEM;
     }
-    const long double uref = LDBL_EPSILON / 2;
-    const double u = hb__variant_unit_roundoff(var);
-    const int exact = var == HB_I8;
 
-    /* ‖A(i,:)‖₂ and ‖B‖_F */
+    /* ‖A(i,:)‖₂ (down the columns, parallel over row blocks), ‖B(:,j)‖₂ and ‖B‖_F */
+#pragma omp parallel
+    {
+        int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        int64_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
+        for (int64_t l = 0; l < k; l++)
+            for (int64_t i = r0; i < r1; i++) {
+                long double a = in_at(d->A, var, i + l * m);
+                arow[i] += a * a;
+            }
+        for (int64_t i = r0; i < r1; i++) arow[i] = sqrtl(arow[i]);
+    }
     long double bf = 0;
-    for (int64_t j = 0; j < k; j++)
-        for (int64_t i = 0; i < m; i++) {
-            long double a = in_at(d->A, var, i + j * m);
-            arow[i] += a * a;
+#pragma omp parallel for schedule(static) reduction(+ : bf)
+    for (int64_t j = 0; j < n; j++) {
+        long double s = 0;
+        for (int64_t l = 0; l < k; l++) {
+            long double b = in_at(d->B, var, l + j * k);
+            s += b * b;
         }
-    for (int64_t i = 0; i < m; i++) arow[i] = sqrtl(arow[i]);
-#pragma omp parallel for reduction(+ : bf) schedule(static)
-    for (int64_t i = 0; i < k * n; i++) {
-        long double b = in_at(d->B, var, i);
-        bf += b * b;
+        bcol[j] = sqrtl(s);
+        bf += s;
     }
     bf = sqrtl(bf);
 
+    /* 1. Freivalds: y = C·x, z = A·(B·x) */
     double worst = 0.0;
     for (int t = 0; t < nvec; t++) {
         for (int64_t j = 0; j < n; j++)
             x[j] = (hb__rand_u64(p->seed ^ 0x5eedULL, 100 + t, (uint64_t)j) & 1) ? 1.0L : -1.0L;
-            /* bx = B·x */
-#pragma omp parallel for schedule(static)
-        for (int64_t l = 0; l < k; l++) {
-            long double s = 0;
-            for (int64_t j = 0; j < n; j++) s += in_at(d->B, var, l + j * k) * x[j];
-            bx[l] = s;
-        }
-        /* per row: y_i = C(i,:)·x, z_i = A(i,:)·bx */
-#pragma omp parallel for schedule(static) reduction(max : worst)
+        matvec(d->B, 0, var, k, n, x, bx);
+        matvec(d->C, 1, var, m, n, x, y);
+        matvec(d->A, 0, var, m, k, bx, z);
         for (int64_t i = 0; i < m; i++) {
-            long double y = 0, z = 0;
-            for (int64_t j = 0; j < n; j++) y += out_at(d->C, var, i + j * m) * x[j];
-            for (int64_t l = 0; l < k; l++) z += in_at(d->A, var, i + l * m) * bx[l];
             long double scale = arow[i] * bf;
             double r;
             if (exact)
-                r = (y == z) ? 0.0 : INFINITY;
+                r = (y[i] == z[i]) ? 0.0 : INFINITY;
             else
-                r = scale > 0 ? (double)(fabsl(y - z) / scale) : (double)fabsl(y - z);
+                r = scale > 0 ? (double)(fabsl(y[i] - z[i]) / scale) : (double)fabsl(y[i] - z[i]);
             if (!(r <= worst)) worst = isnan(r) ? INFINITY : r;
         }
     }
-    free(x), free(bx), free(arow);
+    const double thr = exact ? 0.0 : gemm_tolerance(var, k, n);
 
-    double thr =
-        exact ? 0.0
-              : 16.0 * (sqrt((double)k) * u + (sqrt((double)k) + sqrt((double)n)) * (double)uref);
-
-    /* element-wise check with the rigorous bound */
+    /* 2. element-wise: |C - AB|_ij / (‖A(i,:)‖₂‖B(:,j)‖₂) against the same tolerance */
     int64_t total = m * n;
     int full = (double)m * (double)n * (double)k <= 16777216.0;
-    int64_t count = full ? total : 256;
-    double ew_worst = 0.0; /* max |C - AB| / (2·k·u·|A||B| + tiny), must be <= 1 */
+    int64_t count = full ? total : GEMM_VERIFY_SAMPLES;
+    double ew_worst = 0.0;
 #pragma omp parallel for schedule(dynamic, 16) reduction(max : ew_worst)
     for (int64_t s = 0; s < count; s++) {
         int64_t idx =
             full ? s
                  : (int64_t)(hb__rand_u64(p->seed ^ 0xe1e3ULL, 7, (uint64_t)s) % (uint64_t)total);
         int64_t i = idx % m, j = idx / m;
-        long double ref = 0, absref = 0;
-        for (int64_t l = 0; l < k; l++) {
-            long double t = in_at(d->A, var, i + l * m) * in_at(d->B, var, l + j * k);
-            ref += t;
-            absref += fabsl(t);
-        }
+        long double ref = 0;
+        for (int64_t l = 0; l < k; l++)
+            ref += in_at(d->A, var, i + l * m) * in_at(d->B, var, l + j * k);
         long double diff = fabsl(out_at(d->C, var, idx) - ref);
+        long double scale = arow[i] * bcol[j];
         double r;
         if (exact)
             r = diff == 0 ? 0.0 : INFINITY;
-        else {
-            long double bound =
-                (2.0L * (long double)k * (long double)u + 4.0L * (long double)k * uref) * absref +
-                LDBL_MIN;
-            r = (double)(diff / bound);
-        }
+        else
+            r = (double)(diff / (scale > 0 ? scale : LDBL_MIN));
         if (!(r <= ew_worst)) ew_worst = isnan(r) ? INFINITY : r;
     }
+    free(x), free(bx), free(y), free(z), free(arow), free(bcol);
 
     v->metric_name = exact ? "freivalds_abs_err" : "freivalds_rel_err";
     v->metric = worst;
     v->threshold = thr;
-    v->passed = worst <= thr && ew_worst <= 1.0;
+    v->passed = worst <= thr && ew_worst <= thr;
     snprintf(v->detail, sizeof v->detail,
-             "Freivalds with %d random ±1 vectors (%s); element-wise %s %lld elements: worst "
-             "|C-AB| / (2ku|A||B|) = %.3g (must be <= 1)",
-             nvec, exact ? "exact integer" : "long double", full ? "all" : "sampled",
-             (long long)count, ew_worst);
+             "Freivalds with %d random ±1 vectors (%s); element-wise, %s %lld elements: worst "
+             "|C-AB|/(‖A(i,:)‖‖B(:,j)‖) = %.3g (threshold %.3g)",
+             nvec, exact ? "exact integers" : "long double", full ? "all" : "sampled",
+             (long long)count, ew_worst, thr);
     return HB_OK;
 }
 
