@@ -100,6 +100,13 @@ t_usage_errors() {
   bad_run "--frobnicate" "--frobnicate" --frobnicate
   bad_run "stray argument" "stray" stray
   bad_run "--kernel (no value)" "--kernel" --kernel
+  bad_run "short option cluster -xq" "'-x'" -xq
+  bad_run "--kernel ''" "--kernel" --kernel ""
+  bad_run "--kernel gemm,,lu" "--kernel" --kernel gemm,,lu
+  bad_run "--device ''" "--device" --device ""
+  bad_run "--min-time 0x10" "0x10" --min-time 0x10
+  bad_run "--size 3000000000 (over 2^31-1)" "3000000000" --size 3000000000
+  bad_run "--threads 100000" "100000" --threads 100000
   expect 2 "unknown command" -- "$HB" frobnicate
   grep_in "$tmp/err" "frobnicate" "unknown command"
 }
@@ -144,6 +151,14 @@ t_check() {
   expect 2 "check record without status" -- "$HB" check "$tmp/nostatus.json"
   grep_in "$tmp/err" "records[0].status" "check record without status"
   expect 2 "check (no file)" -- "$HB" check
+  # an ok record whose verification did not pass is not a valid result
+  expect 0 "run for check" -- "$HB" run -q --kernel stream --precision f64 --size 1001 --min-time 0 -o "$tmp/v.json"
+  "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); d["records"][0]["verification"]["passed"]=False; json.dump(d,open(sys.argv[2],"w"),indent=1)' "$tmp/v.json" "$tmp/unverified.json"
+  expect 2 "check an ok record that failed verification" -- "$HB" check "$tmp/unverified.json"
+  grep_in "$tmp/err" "records[0].verification.passed" "check unverified ok record"
+  # a problem larger than memory is skipped with the reason, never attempted
+  expect 0 "run gemm larger than memory" -- "$HB" run -q --kernel gemm --precision f64 --impl base --size 200000 --min-time 0 -o "$tmp/huge.json"
+  "$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["records"][0]; assert r["status"]=="skipped" and "GiB" in r["reason"], r' "$tmp/huge.json" && pass "huge gemm skipped with the reason" || fail "huge gemm not skipped"
   expect 2 "show malformed JSON" -- "$HB" show "$tmp/broken.json"
   grep_in "$tmp/err" "$tmp/broken.json:3:" "show malformed JSON (file:line)"
   expect 0 "run for show" -- "$HB" run -q --kernel stream --precision f32 --size 1003 --min-time 0 -o "$tmp/show.json"

@@ -154,7 +154,8 @@ static const char *k_valid =
     "  \"run\": {},\n"
     "  \"records\": [\n"
     "    {\"kernel\": \"gemm\", \"variant\": \"f64\", \"device\": \"cpu:0\", \"status\": \"ok\",\n"
-    "     \"reason\": \"\", \"rate\": {\"value\": 12.5, \"unit\": \"GFLOP/s\"}},\n"
+    "     \"reason\": \"\", \"rate\": {\"value\": 12.5, \"unit\": \"GFLOP/s\"},\n"
+    "     \"verification\": {\"passed\": true, \"after_timing\": {\"passed\": true}}},\n"
     "    {\"kernel\": \"lu\", \"variant\": \"f64\", \"device\": \"cpu:0\",\n"
     "     \"status\": \"unsupported\", \"reason\": \"no\"}\n"
     "  ]\n"
@@ -282,6 +283,13 @@ static void test_check_ok_without_rate(void **state) {
                      "\"rate\":{\"value\":\"fast\"}}]}";
     assert_int_equal(check_text("strrate.json", t2, err, sizeof err, NULL, 0), HB_E_INVALID);
     assert_contains(err, "rate");
+    /* a rate for an unverified result is not a result */
+    const char *t3 = "{\"schema_version\":\"1.0\",\"system\":{},\"run\":{},\"records\":["
+                     "{\"kernel\":\"gemm\",\"variant\":\"f64\",\"device\":\"cpu:0\",\"status\":"
+                     "\"ok\",\"reason\":\"\",\"rate\":{\"value\":3.5},"
+                     "\"verification\":{\"passed\":true,\"after_timing\":{\"passed\":false}}}]}";
+    assert_int_equal(check_text("unverified.json", t3, err, sizeof err, NULL, 0), HB_E_INVALID);
+    assert_contains(err, "$.records[0].verification.passed");
 }
 
 int main(int argc, char **argv) {

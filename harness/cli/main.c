@@ -83,7 +83,7 @@ static int bad(const char *cmd, const char *fmt, const char *a, const char *b) {
 }
 
 static int parse_i64(const char *s, long long lo, long long hi, long long *out) {
-    if (!s || !*s) return -1;
+    if (!s || !*s || !((*s >= '0' && *s <= '9') || *s == '-')) return -1;
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
@@ -92,8 +92,11 @@ static int parse_i64(const char *s, long long lo, long long hi, long long *out) 
     return 0;
 }
 
+/* Plain decimal notation only (strtod would also take hex, "inf" and leading blanks). */
 static int parse_double(const char *s, double lo, double hi, double *out) {
     if (!s || !*s) return -1;
+    for (const char *c = s; *c; c++)
+        if (!strchr("0123456789.eE+-", *c)) return -1;
     errno = 0;
     char *end;
     double v = strtod(s, &end);
@@ -112,7 +115,7 @@ static int parse_size(const char *s, hb_size *out) {
         long long v = 0;
         while (*p >= '0' && *p <= '9') {
             v = v * 10 + (*p - '0');
-            if (v > (1LL << 40)) return -1;
+            if (v > 2147483647LL) return -1; /* products of two dims fit in 64 bits */
             p++;
         }
         if (v < 1) return -1;
@@ -128,6 +131,23 @@ static int parse_size(const char *s, hb_size *out) {
     else
         return -1;
     return 0;
+}
+
+/* The option getopt complained about: a short option from optopt (getopt has not advanced past
+   a cluster like -xq), a long one from the argument it was reading. */
+static const char *opt_name(char **argv, int optopt_value) {
+    static char buf[8];
+    if (optopt_value > 0 && optopt_value < 256) {
+        snprintf(buf, sizeof buf, "-%c", optopt_value);
+        return buf;
+    }
+    return argv[optind - 1];
+}
+
+/* A comma list with no empty item ("" and "a,,b" are mistakes, not "everything"). */
+static int bad_list(const char *s) {
+    if (!*s || *s == ',' || s[strlen(s) - 1] == ',') return 1;
+    return strstr(s, ",,") != NULL;
 }
 
 static int make_context(hb_context **ctx, int threads, int bind) {
@@ -156,17 +176,16 @@ static int cmd_info(int argc, char **argv) {
             json = 1;
             break;
         case 't':
-            if (parse_i64(optarg, 1, 65536, &threads))
-                return bad("info", "--threads: '%s' is not a thread count (1..65536)%s", optarg,
-                           "");
+            if (parse_i64(optarg, 1, 4096, &threads))
+                return bad("info", "--threads: '%s' is not a thread count (1..4096)%s", optarg, "");
             break;
         case 'h':
             usage_info(stdout);
             return EXIT_OKAY;
         case ':':
-            return bad("info", "option %s needs a value%s", argv[optind - 1], "");
+            return bad("info", "option %s needs a value%s", opt_name(argv, optopt), "");
         default:
-            return bad("info", "unknown option '%s'%s", argv[optind - 1], "");
+            return bad("info", "unknown option '%s'%s", opt_name(argv, optopt), "");
         }
     }
     if (optind < argc) return bad("info", "unexpected argument '%s'%s", argv[optind], "");
@@ -324,12 +343,13 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
             break;
         case O_SIZE:
             if (parse_size(optarg, &o.size))
-                return bad("run", "--size: '%s' is not a size (N or MxNxK, positive integers)%s",
+                return bad("run",
+                           "--size: '%s' is not a size (N or MxNxK, integers 1..2147483647)%s",
                            optarg, "");
             break;
         case O_THREADS:
-            if (parse_i64(optarg, 1, 65536, &threads))
-                return bad("run", "--threads: '%s' is not a thread count (1..65536)%s", optarg, "");
+            if (parse_i64(optarg, 1, 4096, &threads))
+                return bad("run", "--threads: '%s' is not a thread count (1..4096)%s", optarg, "");
             break;
         case O_MINTIME:
             if (parse_double(optarg, 0.0, 86400.0, &d))
@@ -379,12 +399,19 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
             usage_run(stdout);
             return EXIT_OKAY;
         case ':':
-            return bad("run", "option %s needs a value%s", argv[optind - 1], "");
+            return bad("run", "option %s needs a value%s", opt_name(argv, optopt), "");
         default:
-            return bad("run", "unknown option '%s'%s", argv[optind - 1], "");
+            return bad("run", "unknown option '%s'%s", opt_name(argv, optopt), "");
         }
     }
     if (optind < argc) return bad("run", "unexpected argument '%s'%s", argv[optind], "");
+    if (o.kernels && bad_list(o.kernels))
+        return bad("run", "--kernel: '%s' has an empty item%s", o.kernels, "");
+    if (o.precisions && bad_list(o.precisions))
+        return bad("run", "--precision: '%s' has an empty item%s", o.precisions, "");
+    if (o.devices && bad_list(o.devices))
+        return bad("run", "--device: '%s' has an empty item%s", o.devices, "");
+    if (o.output && !*o.output) return bad("run", "--output: empty file name%s%s", "", "");
     hb_suite s;
     if (!strcmp(suite, "quick"))
         s = HB_SUITE_QUICK;

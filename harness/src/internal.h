@@ -14,6 +14,11 @@ double hb__now(void); /* CLOCK_MONOTONIC seconds */
 /* 64-byte aligned allocation (NULL on failure or zero size); free with hb__free. */
 void *hb__alloc(size_t bytes);
 void hb__free(void *p);
+/* hb__alloc of n1·n2·es bytes; NULL when the product overflows. */
+void *hb__alloc_array(uint64_t n1, uint64_t n2, size_t es);
+/* HB_OK when `bytes` of problem data fit in memory (MemTotal, or a smaller cgroup limit);
+   otherwise HB_SKIPPED with the reason — better than an OOM kill that loses the run. */
+hb_status hb__check_fits(double bytes, const char *what, char *err, size_t n);
 /* Size in bytes of one element of a variant's input type. */
 size_t hb__variant_elem_size(hb_variant v);
 /* Unit roundoff of the arithmetic of a variant (accumulation precision). */
@@ -37,7 +42,9 @@ struct hwloc_topology;
 struct hwloc_topology *hb__topology(void); /* loaded once; NULL if hwloc failed */
 uint64_t hb__llc_bytes_total(void);
 uint64_t hb__mem_bytes_total(void);
-int hb__core_count(void);
+int hb__core_count(void); /* cores this process may use */
+struct hwloc_bitmap_s;
+const struct hwloc_bitmap_s *hb__usable_cpuset(void); /* allowed ∩ initial affinity */
 
 /* ---- built-in kernels and platforms ---- */
 extern const hb_kernel hb__kernel_gemm;
@@ -59,6 +66,7 @@ extern const hb_impl hb__lu_cpu_peak;
 void hb__cblas_describe(char *name, size_t n1, char *config, size_t n2, char *blas_path, size_t n3,
                         char *lapack_path, size_t n4);
 void hb__cblas_set_threads(int n);
+void hb__cblas_threading(char *out, size_t n);
 
 /* CPU platform facts shared with sysinfo and the runner. */
 int hb__cpu_threads(void);

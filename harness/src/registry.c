@@ -67,6 +67,20 @@ hb_status hb_register_platform(hb_context *ctx, const hb_platform *p, const char
                     origin);
         return HB_E_INVALID;
     }
+    if (p->nimpls && !p->impls) {
+        hb__set_err(err, errlen, "platform '%s' declares %zu implementations but no table", p->name,
+                    p->nimpls);
+        return HB_E_INVALID;
+    }
+    for (size_t i = 0; i < p->nimpls; i++) {
+        const hb_impl *im = &p->impls[i];
+        if (!im->kernel || !im->name || !im->setup || !im->run || !im->teardown) {
+            hb__set_err(err, errlen,
+                        "platform '%s': implementation %zu lacks kernel/name/setup/run/teardown",
+                        p->name, i);
+            return HB_E_INVALID;
+        }
+    }
     for (size_t i = 0; i < ctx->nplats; i++)
         if (strcmp(ctx->plats[i].p->name, p->name) == 0) {
             hb__set_err(err, errlen, "platform '%s' is already registered (from %s)", p->name,

@@ -22,6 +22,10 @@ static void dir_of(const char *path, char *out, size_t n) {
 }
 
 hb_status hb__check_writable(const char *path, char *err, size_t n) {
+    if (strlen(path) >= 4000) {
+        hb__set_err(err, n, "%.64s...: path longer than 4000 characters", path);
+        return HB_E_IO;
+    }
     char dir[4096];
     dir_of(path, dir, sizeof dir);
     char probe[4200];
@@ -75,13 +79,22 @@ hb_status hb__json_write_atomic(const json_t *doc, const char *path, char *err, 
     int saved = errno;
     free(text);
     if (ok && fsync(fd) != 0) ok = 0, saved = errno;
-    fchmod(fd, 0644);
+    /* mkstemp creates 0600; give the file the mode a plain fopen would (0666 & ~umask) */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (ok && fchmod(fd, 0666 & ~mask) != 0) ok = 0, saved = errno;
     if (close(fd) != 0 && ok) ok = 0, saved = errno;
     if (!ok || rename(tmp, path) != 0) {
         if (ok) saved = errno;
         unlink(tmp);
         hb__set_err(err, n, "%s: cannot write: %s", path, strerror(saved));
         return HB_E_IO;
+    }
+    /* make the rename itself durable */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
     }
     return HB_OK;
 }
@@ -155,10 +168,22 @@ hb_status hb_result_check_file(const char *path, char *err, size_t n) {
             goto out;
         }
         if (strcmp(s, "ok") == 0) {
+            /* a number is never reported for an unverified result */
             json_t *rate = json_object_get(r, "rate");
-            if (!json_is_object(rate) || !json_is_number(json_object_get(rate, "value"))) {
-                hb__set_err(err, n, "%s: field %s.rate.value must be a number for an ok record",
+            json_t *value = json_is_object(rate) ? json_object_get(rate, "value") : NULL;
+            if (!json_is_number(value) || !(json_number_value(value) > 0)) {
+                hb__set_err(err, n,
+                            "%s: field %s.rate.value must be a positive number for an ok record",
                             path, where);
+                goto out;
+            }
+            json_t *ver = json_object_get(r, "verification");
+            json_t *after = json_is_object(ver) ? json_object_get(ver, "after_timing") : NULL;
+            if (!json_is_object(ver) || !json_is_true(json_object_get(ver, "passed")) ||
+                (after && !json_is_true(json_object_get(after, "passed")))) {
+                hb__set_err(err, n,
+                            "%s: field %s.verification.passed must be true for an ok record", path,
+                            where);
                 goto out;
             }
         }
@@ -191,8 +216,9 @@ void hb__print_records_table(const json_t *records_c, FILE *f) {
         json_t *rate = json_object_get(r, "rate");
         json_t *tm = json_object_get(r, "timing");
         char rv[32] = "-", cv[16] = "-";
-        if (rate) snprintf(rv, sizeof rv, "%.2f", json_real_value(json_object_get(rate, "value")));
-        if (tm) snprintf(cv, sizeof cv, "%.1f", 100 * json_real_value(json_object_get(tm, "cv")));
+        if (rate)
+            snprintf(rv, sizeof rv, "%.2f", json_number_value(json_object_get(rate, "value")));
+        if (tm) snprintf(cv, sizeof cv, "%.1f", 100 * json_number_value(json_object_get(tm, "cv")));
         fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %-20s %12s %-8s %6s\n",
                 json_string_value(json_object_get(r, "kernel")), op ? op : "-",
                 json_string_value(json_object_get(r, "variant")),
@@ -229,7 +255,7 @@ hb_status hb_result_print(const char *path, FILE *f, char *err, size_t n) {
             str_or(run, "started_at"), str_or(run, "finished_at"));
     hb__print_records_table(json_object_get(doc, "records"), f);
     json_t *sum = json_object_get(doc, "summary");
-    if (sum && !json_is_true(json_object_get(sum, "complete")))
+    if (!sum || !json_is_true(json_object_get(sum, "complete")))
         fprintf(
             f,
             "(the run did not complete: the file holds the records measured before it stopped)\n");

@@ -492,6 +492,8 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     json_object_set_new(tm, "repetitions", json_integer(done));
     json_object_set_new(tm, "min_time", json_real(env->min_time));
     json_object_set_new(tm, "measured_total", json_real(measured));
+    /* max_reps can stop a very fast kernel short of min_time: say so */
+    json_object_set_new(tm, "min_time_reached", json_boolean(measured >= env->min_time));
     json_object_set_new(tm, "median", json_real(st.median));
     json_object_set_new(tm, "min", json_real(st.min));
     json_object_set_new(tm, "max", json_real(st.max));
@@ -525,7 +527,15 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     json_object_set_new(rate, "median_ci", rci);
     json_object_set_new(rec, "rate", rate);
     rs = HB_REC_OK;
-    set_status(rec, rs, "verified before and after timing");
+    if (measured >= env->min_time)
+        set_status(rec, rs, "verified before and after timing");
+    else {
+        snprintf(msg, sizeof msg,
+                 "verified before and after timing; measured %.3g s in %d repetitions (the "
+                 "--max-reps cap), less than --min-time %.3g s",
+                 measured, done, env->min_time);
+        set_status(rec, rs, msg);
+    }
 out_impl:
     free(samples);
     im->teardown(state);

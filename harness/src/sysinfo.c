@@ -48,25 +48,80 @@ uint64_t hb__llc_bytes_total(void) {
     return 0;
 }
 
-/* Physical memory as the kernel counts it (MemTotal). hwloc's NUMA-node totals can be smaller
-   (seen here: a VM with hot-plugged memory that the node0 meminfo does not count), so they are
-   recorded beside it, not used for sizing. */
-uint64_t hb__mem_bytes_total(void) {
-    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && psize > 0) return (uint64_t)pages * (uint64_t)psize;
-    hwloc_topology_t t = hb__topology();
-    if (t) {
-        hwloc_obj_t root = hwloc_get_root_obj(t);
-        if (root && root->total_memory) return root->total_memory;
+/* The memory limit of this process's cgroup (v2 memory.max, or v1 limit_in_bytes), 0 when none:
+   inside a Slurm --mem allocation or a container, sizing from MemTotal would get the run
+   OOM-killed. */
+static uint64_t cgroup_limit(void) {
+    char line[512], path[1024];
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    uint64_t limit = 0;
+    if (f) {
+        while (fgets(line, sizeof line, f)) {
+            if (strncmp(line, "0::", 3) != 0) continue;
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(path, sizeof path, "/sys/fs/cgroup%s/memory.max", line + 3);
+            FILE *m = fopen(path, "r");
+            if (m) {
+                unsigned long long v;
+                if (fscanf(m, "%llu", &v) == 1) limit = v; /* "max" does not scan: no limit */
+                fclose(m);
+            }
+        }
+        fclose(f);
     }
-    return 0;
+    if (!limit) {
+        FILE *m = fopen("/sys/fs/cgroup/memory/memory.limit_in_bytes", "r");
+        if (m) {
+            unsigned long long v;
+            if (fscanf(m, "%llu", &v) == 1 && v < (1ULL << 60)) limit = v;
+            fclose(m);
+        }
+    }
+    return limit;
 }
 
+/* Physical memory as the kernel counts it (MemTotal), or the cgroup limit when smaller. hwloc's
+   NUMA-node totals can be smaller still (seen here: a VM with hot-plugged memory that node0's
+   meminfo does not count), so they are recorded beside it, not used for sizing. */
+uint64_t hb__mem_bytes_total(void) {
+    uint64_t total = 0;
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && psize > 0) total = (uint64_t)pages * (uint64_t)psize;
+    if (!total) {
+        hwloc_topology_t t = hb__topology();
+        if (t && hwloc_get_root_obj(t)->total_memory) total = hwloc_get_root_obj(t)->total_memory;
+    }
+    uint64_t limit = cgroup_limit();
+    if (limit && (limit < total || !total)) total = limit;
+    return total;
+}
+
+/* The CPUs this process may use: the allowed set (cgroups) ∩ the affinity the process started
+   with (taskset, numactl, srun --cpu-bind). Read once, before the CPU platform binds the main
+   thread — which would otherwise narrow it to one core. */
+static hwloc_bitmap_t g_usable;
+
+const struct hwloc_bitmap_s *hb__usable_cpuset(void) {
+    hwloc_topology_t t = hb__topology();
+    if (!t) return NULL;
+    if (!g_usable) {
+        g_usable = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(t));
+        hwloc_bitmap_t mine = hwloc_bitmap_alloc();
+        if (mine && hwloc_get_cpubind(t, mine, HWLOC_CPUBIND_THREAD) == 0 &&
+            hwloc_bitmap_intersects(mine, g_usable))
+            hwloc_bitmap_and(g_usable, g_usable, mine);
+        hwloc_bitmap_free(mine);
+    }
+    return g_usable;
+}
+
+/* Cores entirely inside the usable set; PUs when none is (a mask that splits SMT siblings). */
 int hb__core_count(void) {
     hwloc_topology_t t = hb__topology();
-    if (t) {
-        int n = hwloc_get_nbobjs_inside_cpuset_by_type(t, hwloc_topology_get_allowed_cpuset(t),
-                                                       HWLOC_OBJ_CORE);
+    if (t && hb__usable_cpuset()) {
+        int n = hwloc_get_nbobjs_inside_cpuset_by_type(t, hb__usable_cpuset(), HWLOC_OBJ_CORE);
+        if (n <= 0)
+            n = hwloc_get_nbobjs_inside_cpuset_by_type(t, hb__usable_cpuset(), HWLOC_OBJ_PU);
         if (n > 0) return n;
     }
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -260,6 +315,8 @@ json_t *hb__system_json(hb_context *ctx) {
 
     json_t *mem = json_object();
     json_object_set_new(mem, "total_bytes", json_integer((json_int_t)hb__mem_bytes_total()));
+    uint64_t cg = cgroup_limit();
+    json_object_set_new(mem, "cgroup_limit_bytes", cg ? json_integer((json_int_t)cg) : json_null());
     if (t)
         json_object_set_new(mem, "numa_total_bytes",
                             json_integer((json_int_t)hwloc_get_root_obj(t)->total_memory));
@@ -317,6 +374,8 @@ json_t *hb__system_json(hb_context *ctx) {
             if (p->platform_props) {
                 hb_prop props[HB_MAX_PROPS];
                 int n = p->platform_props(hb__platform_ctx(ctx, i), props, HB_MAX_PROPS);
+                if (n < 0) n = 0;
+                if (n > HB_MAX_PROPS) n = HB_MAX_PROPS; /* a plugin may overstate */
                 json_object_set_new(po, "properties", props_json(props, n));
             }
             json_array_append_new(plats, po);

@@ -29,6 +29,24 @@ void *hb__alloc(size_t bytes) {
     return p;
 }
 
+void *hb__alloc_array(uint64_t n1, uint64_t n2, size_t es) {
+    uint64_t t;
+    if (__builtin_mul_overflow(n1, n2, &t) || __builtin_mul_overflow(t, (uint64_t)es, &t) ||
+        t > (uint64_t)SIZE_MAX)
+        return NULL;
+    return hb__alloc((size_t)t);
+}
+
+hb_status hb__check_fits(double bytes, const char *what, char *err, size_t n) {
+    double mem = (double)hb__mem_bytes_total();
+    if (mem > 0 && bytes > 0.9 * mem) {
+        hb__set_err(err, n, "%s needs %.1f GiB, more than 90 %% of the %.1f GiB of memory", what,
+                    bytes / 1073741824.0, mem / 1073741824.0);
+        return HB_SKIPPED;
+    }
+    return HB_OK;
+}
+
 void hb__free(void *p) {
     free(p);
 }

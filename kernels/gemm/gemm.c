@@ -126,8 +126,16 @@ static hb_status gemm_setup(hb_problem *p, char *err, size_t errlen) {
     }
     size_t es = hb__variant_elem_size(v), os = out_elem_size(v);
     hb_gemm_data *d = calloc(1, sizeof *d);
-    void *A = hb__alloc((size_t)(m * k) * es), *B = hb__alloc((size_t)(k * n) * es);
-    void *C = hb__alloc((size_t)(m * n) * os);
+    char what[96];
+    snprintf(what, sizeof what, "gemm %s %lldx%lldx%lld", hb_variant_name(v), (long long)m,
+             (long long)n, (long long)k);
+    double need = (double)es * ((double)m * (double)k + (double)k * (double)n) +
+                  (double)os * (double)m * (double)n;
+    hb_status fits = hb__check_fits(need, what, err, errlen);
+    if (fits != HB_OK) return fits;
+    void *A = hb__alloc_array((uint64_t)m, (uint64_t)k, es);
+    void *B = hb__alloc_array((uint64_t)k, (uint64_t)n, es);
+    void *C = hb__alloc_array((uint64_t)m, (uint64_t)n, os);
     if (!d || !A || !B || !C) {
         free(d), hb__free(A), hb__free(B), hb__free(C);
         hb__set_err(err, errlen, "gemm: cannot allocate %lldx%lldx%lld %s", (long long)m,

@@ -59,7 +59,11 @@ static hb_status lu_setup(hb_problem *p, char *err, size_t errlen) {
         return HB_E_INVALID;
     }
     hb_lu_data *d = calloc(1, sizeof *d);
-    double *A = hb__alloc((size_t)n * (size_t)n * sizeof(double));
+    char what[64];
+    snprintf(what, sizeof what, "lu n = %lld (two n x n matrices)", (long long)n);
+    hb_status fits = hb__check_fits(16.0 * (double)n * (double)n, what, err, errlen);
+    if (fits != HB_OK) return fits;
+    double *A = hb__alloc_array((uint64_t)n, (uint64_t)n, sizeof(double));
     double *b = hb__alloc((size_t)n * sizeof(double)), *x = hb__alloc((size_t)n * sizeof(double));
     if (!d || !A || !b || !x) {
         free(d), hb__free(A), hb__free(b), hb__free(x);
@@ -178,7 +182,7 @@ static hb_status lu_cpu_setup(const hb_device *dev, hb_problem *p, void **state,
     lu_cpu *s = calloc(1, sizeof *s);
     if (!s) return HB_E_NOMEM;
     s->p = p;
-    s->work = hb__alloc((size_t)n * (size_t)n * sizeof(double));
+    s->work = hb__alloc_array((uint64_t)n, (uint64_t)n, sizeof(double));
     s->ipiv = hb__alloc((size_t)n * sizeof(int64_t));
     if (!s->work || !s->ipiv) {
         hb__free(s->work), hb__free(s->ipiv), free(s);

@@ -61,11 +61,16 @@ static hb_status stream_setup(hb_problem *p, char *err, size_t errlen) {
         return HB_E_INVALID;
     }
     size_t es = hb__variant_elem_size(p->variant);
+    char what[64];
+    snprintf(what, sizeof what, "stream %s n = %lld (three arrays)", hb_variant_name(p->variant),
+             (long long)n);
+    hb_status fits = hb__check_fits(3.0 * (double)n * (double)es, what, err, errlen);
+    if (fits != HB_OK) return fits;
     hb_stream_data *d = calloc(1, sizeof *d);
     if (!d) return HB_E_NOMEM;
-    d->a = hb__alloc((size_t)n * es);
-    d->b = hb__alloc((size_t)n * es);
-    d->c = hb__alloc((size_t)n * es);
+    d->a = hb__alloc_array((uint64_t)n, 1, es);
+    d->b = hb__alloc_array((uint64_t)n, 1, es);
+    d->c = hb__alloc_array((uint64_t)n, 1, es);
     d->scalar = STREAM_SCALAR;
     if (!d->a || !d->b || !d->c) {
         hb__free(d->a), hb__free(d->b), hb__free(d->c), free(d);

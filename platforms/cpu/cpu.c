@@ -40,42 +40,57 @@ const char *hb__cpu_memory_policy(void) {
 }
 
 static void bind_team(hwloc_topology_t topo, int threads) {
+    /* The user asked the OpenMP runtime to bind (OMP_PROC_BIND other than false, or places):
+       respect it. OMP_PROC_BIND=false means "do not bind": record exactly that. */
     if (getenv("OMP_PROC_BIND") || getenv("OMP_PLACES")) {
-        snprintf(g_cpu.binding, sizeof g_cpu.binding,
-                 "by the OpenMP runtime (OMP_PROC_BIND=%s, OMP_PLACES=%s)",
-                 getenv("OMP_PROC_BIND") ? getenv("OMP_PROC_BIND") : "unset",
-                 getenv("OMP_PLACES") ? getenv("OMP_PLACES") : "unset");
+        if (omp_get_proc_bind() == omp_proc_bind_false)
+            snprintf(g_cpu.binding, sizeof g_cpu.binding, "none (OMP_PROC_BIND=false)");
+        else
+            snprintf(g_cpu.binding, sizeof g_cpu.binding,
+                     "by the OpenMP runtime (OMP_PROC_BIND=%s, OMP_PLACES=%s)",
+                     getenv("OMP_PROC_BIND") ? getenv("OMP_PROC_BIND") : "unset",
+                     getenv("OMP_PLACES") ? getenv("OMP_PLACES") : "unset");
         return;
     }
-    if (!topo) {
+    hwloc_const_cpuset_t usable = (hwloc_const_cpuset_t)hb__usable_cpuset();
+    if (!topo || !usable) {
         snprintf(g_cpu.binding, sizeof g_cpu.binding, "none (hwloc topology unavailable)");
         return;
     }
-    hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(topo);
-    int ncores = hwloc_get_nbobjs_inside_cpuset_by_type(topo, allowed, HWLOC_OBJ_CORE);
-    int npus = hwloc_get_nbobjs_inside_cpuset_by_type(topo, allowed, HWLOC_OBJ_PU);
+    /* bind inside the CPUs this process was given (taskset/numactl/srun), never outside */
+    int ncores = hwloc_get_nbobjs_inside_cpuset_by_type(topo, usable, HWLOC_OBJ_CORE);
+    int npus = hwloc_get_nbobjs_inside_cpuset_by_type(topo, usable, HWLOC_OBJ_PU);
+    if (npus <= 0) {
+        snprintf(g_cpu.binding, sizeof g_cpu.binding, "none (no usable PU found)");
+        return;
+    }
     int failures = 0;
     int per_pu = threads > ncores;
 #pragma omp parallel num_threads(threads) reduction(+ : failures)
     {
         int t = omp_get_thread_num();
         hwloc_obj_t obj =
-            per_pu ? hwloc_get_obj_inside_cpuset_by_type(topo, allowed, HWLOC_OBJ_PU, t % npus)
-                   : hwloc_get_obj_inside_cpuset_by_type(topo, allowed, HWLOC_OBJ_CORE, t);
+            per_pu ? hwloc_get_obj_inside_cpuset_by_type(topo, usable, HWLOC_OBJ_PU, t % npus)
+                   : hwloc_get_obj_inside_cpuset_by_type(topo, usable, HWLOC_OBJ_CORE, t);
         if (!obj || hwloc_set_cpubind(topo, obj->cpuset, HWLOC_CPUBIND_THREAD) != 0) failures++;
     }
     if (failures)
         snprintf(g_cpu.binding, sizeof g_cpu.binding,
                  "none (hwloc_set_cpubind failed for %d of %d threads)", failures, threads);
+    else if (threads > npus)
+        snprintf(g_cpu.binding, sizeof g_cpu.binding,
+                 "hwloc, OVERSUBSCRIBED: %d threads round-robin on %d PUs (%d cores)", threads,
+                 npus, ncores);
     else
         snprintf(g_cpu.binding, sizeof g_cpu.binding,
-                 "hwloc: one thread per %s (%d threads, %d cores, %d PUs)",
-                 per_pu ? "PU, round-robin" : "core", threads, ncores, npus);
+                 "hwloc: one thread per %s (%d threads, %d cores, %d PUs usable)",
+                 per_pu ? "PU" : "core", threads, ncores, npus);
 }
 
 static hb_status cpu_init(void **ctx, const hb_platform_config *cfg, char *err, size_t n) {
     (void)err, (void)n;
     hwloc_topology_t topo = (hwloc_topology_t)hb__topology();
+    (void)hb__usable_cpuset(); /* read the initial affinity before anything is bound */
     int threads = cfg && cfg->threads > 0 ? cfg->threads : 0;
     if (!threads && getenv("OMP_NUM_THREADS")) threads = omp_get_max_threads();
     if (!threads) threads = hb__core_count();
@@ -151,10 +166,13 @@ static int cpu_platform_props(void *ctx, hb_prop *props, int max) {
     char name[32], cfg[128], blas[256], lapack[256];
     hb__cblas_describe(name, sizeof name, cfg, sizeof cfg, blas, sizeof blas, lapack,
                        sizeof lapack);
+    char threading[96];
+    hb__cblas_threading(threading, sizeof threading);
     const char *kv[][2] = {{"cblas_provider", name},
                            {"cblas_config", cfg},
                            {"cblas_library", blas},
-                           {"lapack_library", lapack}};
+                           {"lapack_library", lapack},
+                           {"cblas_threading", threading}};
     int n = 0;
     for (size_t i = 0; i < sizeof kv / sizeof kv[0] && n < max; i++, n++) {
         snprintf(props[n].key, sizeof props[n].key, "%s", kv[i][0]);

@@ -48,6 +48,22 @@ void hb__cblas_describe(char *name, size_t n1, char *config, size_t n2, char *bl
     lib_of(getrf ? getrf : (void *)(uintptr_t)&LAPACKE_dgetrf, lapack_path, n4);
 }
 
+/* How the provider runs its threads: OpenBLAS's pthread flavour has its own pool, created when
+   the library loads and not bound by hetbench (the main thread that also computes is). */
+void hb__cblas_threading(char *out, size_t n) {
+#if defined(HB_HAVE_OPENBLAS_THREADS)
+    int par = openblas_get_parallel();
+    snprintf(out, n, "%s, %d threads",
+             par == 0   ? "sequential"
+             : par == 1 ? "OpenBLAS pthreads (own pool, not bound by hetbench)"
+                        : "OpenMP (hetbench's bound team)",
+             openblas_get_num_threads());
+#else
+    const char *env = getenv("BLIS_NUM_THREADS");
+    snprintf(out, n, "provider's own, BLIS_NUM_THREADS=%s", env ? env : "unset");
+#endif
+}
+
 void hb__cblas_set_threads(int n) {
 #if defined(HB_HAVE_OPENBLAS_THREADS)
     openblas_set_num_threads(n);
@@ -184,7 +200,7 @@ static hb_status lu_peak_setup(const hb_device *dev, hb_problem *p, void **state
     lapack_lu *s = calloc(1, sizeof *s);
     if (!s) return HB_E_NOMEM;
     s->p = p;
-    s->work = hb__alloc((size_t)n * (size_t)n * sizeof(double));
+    s->work = hb__alloc_array((uint64_t)n, (uint64_t)n, sizeof(double));
     s->ipiv = hb__alloc((size_t)n * sizeof(lapack_int));
     if (!s->work || !s->ipiv) {
         hb__free(s->work), hb__free(s->ipiv), free(s);
