@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hetbench/hetbench.h"
 
@@ -430,6 +431,9 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
         char stamp[32];
         strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
         snprintf(defout, sizeof defout, "hetbench-%s-%s.json", suite, stamp);
+        /* never overwrite an earlier run's file (two runs in the same second) */
+        for (int i = 2; access(defout, F_OK) == 0 && i < 1000; i++)
+            snprintf(defout, sizeof defout, "hetbench-%s-%s-%d.json", suite, stamp, i);
         o.output = defout;
     }
     o.progress = !quiet;

@@ -693,7 +693,8 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
         if (g_signals) {
             /* the records not reached are not written: the file has what was measured */
             result = HB_E_INTERRUPTED;
-            hb__set_err(err, errlen, "interrupted: %zu of %zu measurements done", i, pl.n);
+            hb__set_err(err, errlen, "interrupted: %d of %zu measurements completed",
+                        sum->total - sum->interrupted, pl.n);
         }
         char fin[32];
         iso_time(fin, sizeof fin);
