@@ -159,6 +159,8 @@ t_check() {
   # a problem larger than memory is skipped with the reason, never attempted
   expect 0 "run gemm larger than memory" -- "$HB" run -q --kernel gemm --precision f64 --impl base --size 200000 --min-time 0 -o "$tmp/huge.json"
   "$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["records"][0]; assert r["status"]=="skipped" and "GiB" in r["reason"], r' "$tmp/huge.json" && pass "huge gemm skipped with the reason" || fail "huge gemm not skipped"
+  expect 0 "run lu and stream larger than memory" -- "$HB" run -q --kernel lu,stream --precision f64 --impl base --size 2000000000 --min-time 0 -o "$tmp/huge2.json"
+  "$PY" -c 'import json,sys; rs=json.load(open(sys.argv[1]))["records"]; assert len(rs)==5 and all(r["status"]=="skipped" and "GiB" in r["reason"] for r in rs), rs' "$tmp/huge2.json" && pass "huge lu and stream skipped with the reason" || fail "huge lu/stream not skipped"
   expect 2 "show malformed JSON" -- "$HB" show "$tmp/broken.json"
   grep_in "$tmp/err" "$tmp/broken.json:3:" "show malformed JSON (file:line)"
   expect 0 "run for show" -- "$HB" run -q --kernel stream --precision f32 --size 1003 --min-time 0 -o "$tmp/show.json"

@@ -125,7 +125,6 @@ static hb_status gemm_setup(hb_problem *p, char *err, size_t errlen) {
         return HB_E_INVALID;
     }
     size_t es = hb__variant_elem_size(v), os = out_elem_size(v);
-    hb_gemm_data *d = calloc(1, sizeof *d);
     char what[96];
     snprintf(what, sizeof what, "gemm %s %lldx%lldx%lld", hb_variant_name(v), (long long)m,
              (long long)n, (long long)k);
@@ -133,6 +132,7 @@ static hb_status gemm_setup(hb_problem *p, char *err, size_t errlen) {
                   (double)os * (double)m * (double)n;
     hb_status fits = hb__check_fits(need, what, err, errlen);
     if (fits != HB_OK) return fits;
+    hb_gemm_data *d = calloc(1, sizeof *d);
     void *A = hb__alloc_array((uint64_t)m, (uint64_t)k, es);
     void *B = hb__alloc_array((uint64_t)k, (uint64_t)n, es);
     void *C = hb__alloc_array((uint64_t)m, (uint64_t)n, os);

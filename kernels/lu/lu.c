@@ -58,11 +58,11 @@ static hb_status lu_setup(hb_problem *p, char *err, size_t errlen) {
         hb__set_err(err, errlen, "lu: n must be > 0 (got %lld)", (long long)n);
         return HB_E_INVALID;
     }
-    hb_lu_data *d = calloc(1, sizeof *d);
     char what[64];
     snprintf(what, sizeof what, "lu n = %lld (two n x n matrices)", (long long)n);
     hb_status fits = hb__check_fits(16.0 * (double)n * (double)n, what, err, errlen);
     if (fits != HB_OK) return fits;
+    hb_lu_data *d = calloc(1, sizeof *d);
     double *A = hb__alloc_array((uint64_t)n, (uint64_t)n, sizeof(double));
     double *b = hb__alloc((size_t)n * sizeof(double)), *x = hb__alloc((size_t)n * sizeof(double));
     if (!d || !A || !b || !x) {
