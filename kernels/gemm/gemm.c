@@ -345,11 +345,16 @@ typedef struct gemm_cpu {
 
 static hb_status gemm_cpu_setup(const hb_device *dev, hb_problem *p, void **state, char *err,
                                 size_t n) {
-    (void)dev, (void)err, (void)n;
+    (void)dev;
     gemm_cpu *s = calloc(1, sizeof *s);
     if (!s) return HB_E_NOMEM;
     s->p = p;
     snprintf(s->detail, sizeof s->detail, "%s", hb__gemm_describe(hb_variant_name(p->variant)));
+    if (hb__gemm_reserve(hb_variant_name(p->variant)) != 0) { /* no allocation when timed */
+        free(s);
+        hb__set_err(err, n, "gemm: cannot allocate the packing workspaces");
+        return HB_E_NOMEM;
+    }
     *state = s;
     return HB_OK;
 }

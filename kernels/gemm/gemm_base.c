@@ -77,9 +77,20 @@ typedef struct {
     char desc[5][192]; /* f64 f32 f16 bf16 i8 */
 } hb_isa_state;
 
-static hb_isa_state g_state[2]; /* double buffer so a re-select does not tear a reader */
+/* One immutable state per ISA table, built on first selection and never rewritten: a GEMM
+ * running on one ISA keeps a consistent table (blocking + kernels) whatever is selected
+ * meanwhile. A state is keyed by the ISA table and the blocking overrides in force
+ * (HETBENCH_GEMM_MC/KC/NC, read at each selection). */
+#define HB_MAX_ISA_STATES 32
+typedef struct {
+    const hb_gemm_isa_t *src;
+    int64_t mc, kc, nc; /* the overrides it was built with */
+    hb_isa_state st;
+} hb_isa_slot;
+static hb_isa_slot g_slots[HB_MAX_ISA_STATES];
+static int g_nslots;
+static atomic_flag g_install_lock = ATOMIC_FLAG_INIT;
 static _Atomic(const hb_isa_state *) g_cur = NULL;
-static atomic_int g_slot = 0;
 
 static int64_t env_int(const char *name) {
     const char *s = getenv(name);
@@ -151,20 +162,33 @@ static void describe(char *dst, size_t len, const hb_gemm_isa_t *t, const char *
 }
 
 static void install(const hb_gemm_isa_t *t) {
-    int slot = atomic_fetch_add(&g_slot, 1) & 1;
-    hb_isa_state *s = &g_state[slot];
-    s->t = *t;
-    apply_overrides(&s->t.f64);
-    apply_overrides(&s->t.f32);
-    apply_overrides(&s->t.i8);
-    describe(s->desc[0], sizeof s->desc[0], t, "f64", &s->t.f64, NULL);
-    describe(s->desc[1], sizeof s->desc[1], t, "f32", &s->t.f32, NULL);
-    describe(s->desc[2], sizeof s->desc[2], t, "f16", &s->t.f32,
-             "(f16->f32 in packing, f32 kernel)");
-    describe(s->desc[3], sizeof s->desc[3], t, "bf16", &s->t.f32,
-             "(bf16->f32 in packing, f32 kernel)");
-    describe(s->desc[4], sizeof s->desc[4], t, "i8", &s->t.i8, t->i8_note);
-    atomic_store(&g_cur, s);
+    while (atomic_flag_test_and_set(&g_install_lock)) {
+    }
+    hb_isa_state *s = NULL;
+    int64_t mc = env_int("HETBENCH_GEMM_MC"), kc = env_int("HETBENCH_GEMM_KC"),
+            nc = env_int("HETBENCH_GEMM_NC");
+    for (int i = 0; i < g_nslots; i++)
+        if (g_slots[i].src == t && g_slots[i].mc == mc && g_slots[i].kc == kc &&
+            g_slots[i].nc == nc)
+            s = &g_slots[i].st;
+    if (!s && g_nslots < HB_MAX_ISA_STATES) {
+        g_slots[g_nslots].src = t;
+        g_slots[g_nslots].mc = mc, g_slots[g_nslots].kc = kc, g_slots[g_nslots].nc = nc;
+        s = &g_slots[g_nslots++].st;
+        s->t = *t;
+        apply_overrides(&s->t.f64);
+        apply_overrides(&s->t.f32);
+        apply_overrides(&s->t.i8);
+        describe(s->desc[0], sizeof s->desc[0], t, "f64", &s->t.f64, NULL);
+        describe(s->desc[1], sizeof s->desc[1], t, "f32", &s->t.f32, NULL);
+        describe(s->desc[2], sizeof s->desc[2], t, "f16", &s->t.f32,
+                 "(f16->f32 in packing, f32 kernel)");
+        describe(s->desc[3], sizeof s->desc[3], t, "bf16", &s->t.f32,
+                 "(bf16->f32 in packing, f32 kernel)");
+        describe(s->desc[4], sizeof s->desc[4], t, "i8", &s->t.i8, t->i8_note);
+    }
+    if (s) atomic_store(&g_cur, s);
+    atomic_flag_clear(&g_install_lock);
 }
 
 int hb__gemm_isa_available(const char *name) {
@@ -562,6 +586,31 @@ static void run(hb_prec prec, int64_t m, int64_t n, int64_t k, double alpha, con
             }
         }
     }
+}
+
+/* Largest workspace a call of this precision can need with nt threads (full blocks). */
+static size_t max_workspace(hb_prec prec, int nt) {
+    const hb_isa_state *st = cur_state();
+    hb_gemm_blk b = prec == P_F64 ? st->t.f64 : prec == P_I8 ? st->t.i8 : st->t.f32;
+    size_t pel = prec == P_F64 ? 8 : 4;
+    size_t kd = (size_t)(prec == P_I8 ? b.kc / 2 : b.kc);
+    size_t bbytes = align64((size_t)cdiv(b.nc, b.nr) * (size_t)b.nr * kd * pel);
+    size_t abytes = align64((size_t)cdiv(b.mc, b.mr) * (size_t)b.mr * kd * pel);
+    size_t stbytes = align64((size_t)b.kc * sizeof(float));
+    return bbytes + (size_t)nt * (abytes + stbytes);
+}
+
+int hb__gemm_reserve(const char *precision) {
+    hb_prec prec = !strcmp(precision, "f64")    ? P_F64
+                   : !strcmp(precision, "i8")   ? P_I8
+                   : !strcmp(precision, "f16")  ? P_F16
+                   : !strcmp(precision, "bf16") ? P_BF16
+                                                : P_F32;
+    int failed = workspace(max_workspace(prec, omp_get_max_threads())) == NULL;
+    /* every team thread, for the single-threaded calls made inside a parallel region */
+#pragma omp parallel reduction(+ : failed)
+    if (omp_get_thread_num() != 0) failed += workspace(max_workspace(prec, 1)) == NULL;
+    return failed ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------ public entry points */

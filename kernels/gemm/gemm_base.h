@@ -33,4 +33,9 @@ const char *hb__gemm_describe(const char *prec);
 /* Calls that did nothing because their packing workspace could not be allocated, since the
    start of the process. A caller compares the count before and after its calls. */
 long hb__gemm_failures(void);
+/* Grows the packing workspaces of the calling thread (for a call on the whole team) and of
+   every other team thread (for single-threaded calls inside a parallel region) to the largest
+   a call of this precision can need, so that no timed call allocates. Untimed set-up code calls
+   it. 0 ok, -1 out of memory. */
+int hb__gemm_reserve(const char *precision);
 #endif

@@ -190,6 +190,13 @@ static hb_status lu_cpu_setup(const hb_device *dev, hb_problem *p, void **state,
         return HB_E_NOMEM;
     }
     snprintf(s->detail, sizeof s->detail, "%s", hb__lu_describe(n));
+    /* the look-ahead's threads call the GEMM with changing shapes: size every thread's packing
+       workspace now, so that no timed repetition allocates */
+    if (hb__gemm_reserve("f64") != 0) {
+        hb__free(s->work), hb__free(s->ipiv), free(s);
+        hb__set_err(err, errlen, "lu: cannot allocate the GEMM packing workspaces");
+        return HB_E_NOMEM;
+    }
     *state = s;
     return HB_OK;
 }
