@@ -212,89 +212,50 @@ typedef struct stream_cpu {
    STREAM's count — what tuned STREAM builds do (e.g. -qopt-streaming-stores). SSE2 is part of
    x86-64: no dispatch needed. The vector loops keep the static schedule of the first-touch
    fill (in units of 2 doubles / 4 floats), so each thread still streams its own pages. */
-static void stream_nt_f64(int op, double *a, double *b, double *c, double s, int64_t n) {
-    const int64_t nv = n / 2;
-    const __m128d vs = _mm_set1_pd(s);
-#pragma omp parallel
-    {
-        switch (op) {
-        case HB_STREAM_COPY:
-#pragma omp for schedule(static) nowait
-            for (int64_t j = 0; j < nv; j++) _mm_stream_pd(c + 2 * j, _mm_load_pd(a + 2 * j));
-            break;
-        case HB_STREAM_SCALE:
-#pragma omp for schedule(static) nowait
-            for (int64_t j = 0; j < nv; j++)
-                _mm_stream_pd(b + 2 * j, _mm_mul_pd(vs, _mm_load_pd(c + 2 * j)));
-            break;
-        case HB_STREAM_ADD:
-#pragma omp for schedule(static) nowait
-            for (int64_t j = 0; j < nv; j++)
-                _mm_stream_pd(c + 2 * j,
-                              _mm_add_pd(_mm_load_pd(a + 2 * j), _mm_load_pd(b + 2 * j)));
-            break;
-        default:
-#pragma omp for schedule(static) nowait
-            for (int64_t j = 0; j < nv; j++)
-                _mm_stream_pd(a + 2 * j, _mm_add_pd(_mm_load_pd(b + 2 * j),
-                                                    _mm_mul_pd(vs, _mm_load_pd(c + 2 * j))));
-            break;
-        }
-        _mm_sfence(); /* streaming stores are weakly ordered: drain before the barrier */
+/* One body for both precisions: T the element type, V the SSE vector type, W elements per
+   vector, X the intrinsic suffix (pd / ps). */
+#define STREAM_NT_FN(name, T, V, W, X)                                                             \
+    static void name(int op, T *a, T *b, T *c, T s, int64_t n) {                                   \
+        const int64_t nv = n / (W);                                                                \
+        const V vs = _mm_set1_##X(s);                                                              \
+        _Pragma("omp parallel") {                                                                  \
+            switch (op) {                                                                          \
+            case HB_STREAM_COPY:                                                                   \
+                _Pragma("omp for schedule(static) nowait") for (int64_t j = 0; j < nv; j++)        \
+                    _mm_stream_##X(c + (W)*j, _mm_load_##X(a + (W)*j));                            \
+                break;                                                                             \
+            case HB_STREAM_SCALE:                                                                  \
+                _Pragma("omp for schedule(static) nowait") for (int64_t j = 0; j < nv; j++)        \
+                    _mm_stream_##X(b + (W)*j, _mm_mul_##X(vs, _mm_load_##X(c + (W)*j)));           \
+                break;                                                                             \
+            case HB_STREAM_ADD:                                                                    \
+                _Pragma("omp for schedule(static) nowait") for (int64_t j = 0; j < nv; j++)        \
+                    _mm_stream_##X(c + (W)*j,                                                      \
+                                   _mm_add_##X(_mm_load_##X(a + (W)*j), _mm_load_##X(b + (W)*j))); \
+                break;                                                                             \
+            default:                                                                               \
+                _Pragma("omp for schedule(static) nowait") for (int64_t j = 0; j < nv; j++)        \
+                    _mm_stream_##X(a + (W)*j,                                                      \
+                                   _mm_add_##X(_mm_load_##X(b + (W)*j),                            \
+                                               _mm_mul_##X(vs, _mm_load_##X(c + (W)*j))));         \
+                break;                                                                             \
+            }                                                                                      \
+            _mm_sfence(); /* streaming stores are weakly ordered: drain before the barrier */      \
+        }                                                                                          \
+        for (int64_t i = (W)*nv; i < n; i++) { /* tail */                                          \
+            if (op == HB_STREAM_COPY)                                                              \
+                c[i] = a[i];                                                                       \
+            else if (op == HB_STREAM_SCALE)                                                        \
+                b[i] = s * c[i];                                                                   \
+            else if (op == HB_STREAM_ADD)                                                          \
+                c[i] = a[i] + b[i];                                                                \
+            else                                                                                   \
+                a[i] = b[i] + s * c[i];                                                            \
+        }                                                                                          \
     }
-    for (int64_t i = 2 * nv; i < n; i++) { /* tail */
-        if (op == HB_STREAM_COPY)
-            c[i] = a[i];
-        else if (op == HB_STREAM_SCALE)
-            b[i] = s * c[i];
-        else if (op == HB_STREAM_ADD)
-            c[i] = a[i] + b[i];
-        else
-            a[i] = b[i] + s * c[i];
-    }
-}
 
-static void stream_nt_f32(int op, float *a, float *b, float *c, float s, int64_t n) {
-    const int64_t nv = n / 4;
-    const __m128 vs = _mm_set1_ps(s);
-#pragma omp parallel
-    {
-        switch (op) {
-        case HB_STREAM_COPY:
-#pragma omp for schedule(static) nowait
-            for (int64_t j = 0; j < nv; j++) _mm_stream_ps(c + 4 * j, _mm_load_ps(a + 4 * j));
-            break;
-        case HB_STREAM_SCALE:
-#pragma omp for schedule(static) nowait
-            for (int64_t j = 0; j < nv; j++)
-                _mm_stream_ps(b + 4 * j, _mm_mul_ps(vs, _mm_load_ps(c + 4 * j)));
-            break;
-        case HB_STREAM_ADD:
-#pragma omp for schedule(static) nowait
-            for (int64_t j = 0; j < nv; j++)
-                _mm_stream_ps(c + 4 * j,
-                              _mm_add_ps(_mm_load_ps(a + 4 * j), _mm_load_ps(b + 4 * j)));
-            break;
-        default:
-#pragma omp for schedule(static) nowait
-            for (int64_t j = 0; j < nv; j++)
-                _mm_stream_ps(a + 4 * j, _mm_add_ps(_mm_load_ps(b + 4 * j),
-                                                    _mm_mul_ps(vs, _mm_load_ps(c + 4 * j))));
-            break;
-        }
-        _mm_sfence();
-    }
-    for (int64_t i = 4 * nv; i < n; i++) {
-        if (op == HB_STREAM_COPY)
-            c[i] = a[i];
-        else if (op == HB_STREAM_SCALE)
-            b[i] = s * c[i];
-        else if (op == HB_STREAM_ADD)
-            c[i] = a[i] + b[i];
-        else
-            a[i] = b[i] + s * c[i];
-    }
-}
+STREAM_NT_FN(stream_nt_f64, double, __m128d, 2, pd)
+STREAM_NT_FN(stream_nt_f32, float, __m128, 4, ps)
 #endif
 
 static hb_status stream_cpu_setup(const hb_device *dev, hb_problem *p, void **state, char *err,
