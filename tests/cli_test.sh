@@ -2,7 +2,8 @@
 # CLI tests of the `hetbench` command.
 # usage: cli_test.sh SUBTEST HETBENCH PYTHON VALIDATE_PY SCHEMA [GOOD_PLUGIN_DIR BAD_PLUGIN_DIR]
 #   SUBTEST: help | info | list | usage_errors | size_strict | dry_run | output_errors | check | sigint |
-#            small_run | plugin | all
+#            small_run | plugin | energy_log |
+#            energy_sensors | all
 set -u
 sub=$1 HB=$2 PY=$3 VALIDATE=$4 SCHEMA=$5 GOOD=${6:-} BAD=${7:-}
 unset HETBENCH_PLUGIN_PATH
@@ -29,6 +30,168 @@ grep_in() {
 validate() { # FILE [--all-ok]
   if "$PY" "$VALIDATE" "$SCHEMA" "$@" >"$tmp/val" 2>&1; then pass "schema: $(cat "$tmp/val")"
   else fail "schema validation of $1:"; sed 's/^/      /' "$tmp/val" | head -20; fi
+}
+
+# A power logger writing "unix_time,watts" every 50 ms: a ramp 100 W + 10 W/s from its start,
+# so that a misaligned window gives a wrong figure.
+start_logger() { # FILE
+  "$PY" - "$1" <<'PYEOF' &
+import sys, time
+t0 = time.time()
+with open(sys.argv[1], "w") as f:
+    f.write("timestamp,watts\n")
+    while time.time() - t0 < 120:
+        t = time.time()
+        f.write("%.6f,%.6f\n" % (t, 100.0 + 10.0 * (t - t0)))
+        f.flush()
+        time.sleep(0.05)
+PYEOF
+  logger_pid=$!
+  sleep 0.5
+}
+
+t_energy_log() {
+  local log="$tmp/power.csv" out="$tmp/energy.json" out2="$tmp/energy-lu.json"
+  start_logger "$log"
+  expect 0 "run stream with an external meter log" -- "$HB" run -q --kernel stream --precision f64 \
+    --size 200000 --min-time 0.3 --idle 0.5 --meter-log "$log" -o "$out"
+  expect 0 "run lu (per-repetition windows) with the log" -- "$HB" run -q --kernel lu \
+    --precision f64 --size 150 --min-time 0.3 --idle 0 --meter-log "$log" -o "$out2"
+  kill "$logger_pid" 2>/dev/null; wait "$logger_pid" 2>/dev/null
+  validate "$out" --all-ok
+  validate "$out2" --all-ok
+  "$PY" - "$out" "$out2" "$log" <<'PYEOF' >"$tmp/py" 2>&1 && pass "external log: joules match the integral of the logged ramp over each window" || { fail "external log energy"; cat "$tmp/py"; }
+import json, sys
+log = [l.split(",") for l in open(sys.argv[3]).read().splitlines()[1:] if l]
+t0 = float(log[0][0]); P0 = float(log[0][1])
+def ramp_energy(a, b):  # the logger's power is 100 + 10 (t - start); P0 is its first value
+    ts = t0 - (P0 - 100.0) / 10.0
+    return 100.0 * (b - a) + 5.0 * ((b - ts) ** 2 - (a - ts) ** 2)
+for path in sys.argv[1:3]:
+    d = json.load(open(path))
+    e = d["run"]["energy"]
+    assert e["external_log"]["path"] == sys.argv[3], e
+    for r in d["records"]:
+        en = r["energy"]
+        assert en["meter"] == "external-log" and en["scope"] == "node-ac", en
+        assert en["in_band"] is False
+        w = en["window"]
+        assert en["joules"] > 0 and abs(en["average_watts"] * w["seconds"] - en["joules"]) < 1e-6 * en["joules"]
+        ops = r["counts"]["bytes" if r["rate"]["basis"] == "bytes" else "ops"] * w["repetitions"]
+        assert abs(en["ops_per_joule"] - ops / en["joules"] * 1e-9) <= 1e-9 * en["ops_per_joule"], en
+        assert w["repetitions"] == r["timing"]["repetitions"], (w, r["timing"])
+        if w["kind"] == "span":
+            exp = ramp_energy(w["start_unix"], w["end_unix"])
+            assert abs(en["joules"] - exp) < 0.002 * exp, (en["joules"], exp)
+        else:  # per repetition: only the timed runs, less than the whole span
+            span = ramp_energy(w["start_unix"], w["end_unix"])
+            assert r["kernel"] == "lu" and en["joules"] < span, (en["joules"], span)
+            assert abs(w["seconds"] - r["timing"]["measured_total"]) < 1e-9
+            assert 100 < en["average_watts"] < 100 + 10 * 200
+print("ok")
+d = json.load(open(sys.argv[1]))
+idle = d["run"]["energy"]["idle"]
+assert idle["seconds"] == 0.5 and idle["meters"][-1]["name"] == "external-log" and idle["meters"][-1]["watts"] > 100, idle
+PYEOF
+  # a malformed log is bad input found before anything runs, named by file and line
+  printf 'timestamp,watts\n1795700000,100\n1795700001,lots\n' >"$tmp/bad.csv"
+  expect 2 "malformed meter log" -- "$HB" run -q --kernel stream --size 1000 --meter-log "$tmp/bad.csv" -o "$tmp/never.json"
+  grep_in "$tmp/err" "bad.csv:3" "malformed meter log"
+  grep_in "$tmp/err" "watts" "malformed meter log"
+  [ ! -e "$tmp/never.json" ] && pass "no result file for bad input" || fail "a result file was written for bad input"
+  expect 2 "missing meter log" -- "$HB" run -q --kernel stream --size 1000 --meter-log "$tmp/none.csv" -o "$tmp/never.json"
+  grep_in "$tmp/err" "none.csv" "missing meter log"
+  expect 2 "--meters unknown source" -- "$HB" run -q --meters powercap,rapl -o "$tmp/never.json"
+  grep_in "$tmp/err" "'rapl'" "--meters"
+  expect 2 "--meter-log-scope unknown" -- "$HB" run -q --kernel stream --size 1000 --meter-log "$log" --meter-log-scope wall -o "$tmp/never.json"
+  grep_in "$tmp/err" "'wall'" "--meter-log-scope"
+  expect 2 "--idle negative" -- "$HB" run -q --idle -1
+  expect 2 "--energy-window text" -- "$HB" run -q --energy-window long
+}
+
+# Energy end to end on fake sensors: a copy of a two-socket RAPL tree whose counters a writer
+# advances in real time (package 60 + 40 W, wrapping every 2 s on package-0; dram 10 W; psys
+# 300 W), an IPMI BMC replayed from a recorded output (220 W), and the fake NVML library.
+t_energy_sensors() {
+  [ -n "${HB_FIXTURES:-}" ] && [ -n "${HB_FAKE_NVML:-}" ] || { fail "HB_FIXTURES / HB_FAKE_NVML not set"; return; }
+  local sys="$tmp/sys" out="$tmp/sensors.json"
+  cp -r "$HB_FIXTURES/sysfs/intel-2pkg" "$sys"
+  local pc="$sys/class/powercap"
+  echo 120000000 >"$pc/intel-rapl:0/max_energy_range_uj" # 120 J: wraps every 2 s at 60 W
+  "$PY" - "$pc" <<'PYEOF' &
+import os, sys, time
+pc = sys.argv[1]
+zones = {"intel-rapl:0": (60.0, 120000000), "intel-rapl:1": (40.0, 262143328850),
+         "intel-rapl:0:1": (5.0, 65712999613), "intel-rapl:1:1": (5.0, 65712999613),
+         "intel-rapl:2": (300.0, 262143328850), "intel-rapl-mmio:0": (999.0, 262143328850)}
+fds = {z: os.open(os.path.join(pc, z, "energy_uj"), os.O_WRONLY) for z in zones}
+t0 = time.time()
+while time.time() - t0 < 120:
+    el = time.time() - t0
+    for z, (watts, rng) in zones.items():
+        # in place, fixed width: a reader's pread never sees a half-written file
+        os.pwrite(fds[z], b"%020d\n" % (int(watts * el * 1e6) % rng), 0)
+    time.sleep(0.005)
+PYEOF
+  local writer=$!
+  sleep 0.3
+  export HETBENCH_SYSFS_ROOT="$sys" HETBENCH_NVML_LIBRARY="$HB_FAKE_NVML" FAKE_NVML_COUNT=1
+  export HETBENCH_IPMI_COMMAND="cat $HB_FIXTURES/ipmi/ipmitool_reading.txt"
+  expect 0 "info lists the fake meters" -- "$HB" info
+  grep_in "$tmp/out" "powercap:package" "info"
+  grep_in "$tmp/out" "ipmi-dcmi" "info"
+  grep_in "$tmp/out" "nvml:" "info"
+  grep_in "$tmp/out" "perf-power" "info"
+  expect 0 "info --json has the meters" -- "$HB" info --json
+  "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); n={m["name"] for m in d["energy"]["meters"]}; assert {"powercap:package","powercap:dram","powercap:psys","ipmi-dcmi"} <= n, n; assert any(u["name"]=="perf-power" for u in d["energy"]["unavailable"]); assert d["counters"]' "$tmp/out" \
+    && pass "info --json: energy meters and unavailable sources" || fail "info --json energy"
+  expect 0 "run stream on fake sensors" -- "$HB" run -q --kernel stream --precision f64 \
+    --size 300000 --min-time 0.5 --idle 0.5 -o "$out"
+  local rc_lu=0
+  "$HB" run -q --kernel lu --precision f64 --size 200 --min-time 0.5 --idle 0 -o "$tmp/sensors-lu.json" || rc_lu=$?
+  [ "$rc_lu" -eq 0 ] && pass "run lu on fake sensors" || fail "run lu on fake sensors: exit $rc_lu"
+  expect 0 "run with --meters none" -- "$HB" run -q --kernel stream --precision f64 --size 100000 \
+    --min-time 0.05 --meters none -o "$tmp/nometers.json"
+  unset HETBENCH_SYSFS_ROOT HETBENCH_NVML_LIBRARY FAKE_NVML_COUNT HETBENCH_IPMI_COMMAND
+  kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+  validate "$out" --all-ok
+  validate "$tmp/sensors-lu.json" --all-ok
+  validate "$tmp/nometers.json" --all-ok
+  "$PY" - "$out" "$tmp/sensors-lu.json" "$tmp/nometers.json" <<'PYEOF' >"$tmp/py" 2>&1 && pass "fake sensors: package headline ~100 W across wraps, node 220 W exact, dram listed, GPU board not covering" || { fail "fake sensors energy"; cat "$tmp/py"; }
+import json, sys
+recs = []
+for p in sys.argv[1:3]:
+    d = json.load(open(p))
+    recs += d["records"]
+d = json.load(open(sys.argv[1]))
+idle = {m["name"]: m for m in d["run"]["energy"]["idle"]["meters"]}
+assert 60 < idle["powercap:package"]["watts"] < 140, idle
+assert abs(idle["ipmi-dcmi"]["watts"] - 220) < 1e-6, idle
+assert any(u["name"] == "perf-power" for u in d["run"]["energy"]["unavailable"])
+kinds = set()
+for r in recs:
+    en = r["energy"]
+    assert en["meter"] == "powercap:package" and en["scope"] == "cpu-package", en
+    assert en["in_band"] is True
+    assert 60 < en["average_watts"] < 140, (r["kernel"], en["average_watts"])
+    m = {x["name"]: x for x in en["meters"]}
+    assert abs(m["ipmi-dcmi"]["average_watts"] - 220) < 1e-6 and m["ipmi-dcmi"]["covers_device"]
+    assert m["ipmi-dcmi"]["uncertain"] and "shorter than the 10 s" in m["ipmi-dcmi"]["reason"]
+    assert m["powercap:dram"]["covers_device"] and 5 < m["powercap:dram"]["average_watts"] < 15
+    assert 200 < m["powercap:psys"]["average_watts"] < 400
+    gpu = [x for x in en["meters"] if x["name"].startswith("nvml:")]
+    assert len(gpu) == 1 and gpu[0]["covers_device"] is False and gpu[0]["scope"] == "accelerator-board"
+    # the window reached the package meter's 0.1 s and the --energy-window cap (quick: 1 s)
+    assert en["window"]["seconds"] >= 0.5 and en["window"]["needed_seconds"] == 1.0, en["window"]
+    assert en["window"]["seconds"] >= 1.0 or r["timing"]["min_time_reached"] is False
+    kinds.add(en["window"]["kind"])
+    c = {e["name"]: e for e in r["counters"]["events"]}
+    assert c["task-clock"]["value"] > 0, c
+assert kinds == {"span", "per-repetition"}, kinds
+for r in json.load(open(sys.argv[3]))["records"]:
+    assert r["energy"]["joules"] is None and "--meters none" in r["energy"]["reason"], r["energy"]
+print("ok")
+PYEOF
 }
 
 t_help() {
@@ -336,7 +499,9 @@ case "$sub" in
   dry_run) t_dry_run ;;
   schema) t_schema ;;
   plugin) t_plugin ;;
-  all) t_help; t_info; t_list; t_usage_errors; t_size_strict; t_dry_run; t_output_errors; t_check; t_small_run; t_schema; t_plugin; t_sigint ;;
+  energy_log) t_energy_log ;;
+  energy_sensors) t_energy_sensors ;;
+  all) t_help; t_info; t_list; t_usage_errors; t_size_strict; t_dry_run; t_output_errors; t_check; t_small_run; t_schema; t_plugin; t_energy_log; t_energy_sensors; t_sigint ;;
   *) echo "unknown subtest $sub"; exit 2 ;;
 esac
 echo "cli $sub: $((checks - fails))/$checks checks passed"

@@ -56,13 +56,27 @@ static void usage_run(FILE *f) {
                "  --mem-fraction F       share of memory for memory-sized kernels (node LU; 0.25)\n"
                "  -o, --output FILE      result file (default hetbench-<suite>-<UTC time>.json)\n"
                "  --dry-run              list the measurements and their sizes; measure nothing\n"
+               "energy and counters:\n"
+               "  --meters LIST|none     meter sources: powercap, perf-power, hwmon, nvml,\n"
+               "                         ipmi-dcmi (default: every one available here)\n"
+               "  --meter-log FILE       an external meter's CSV log (timestamp,watts), read\n"
+               "                         after each measurement and aligned to the run's clock\n"
+               "  --meter-log-offset S   seconds to add to the log's timestamps (clock skew)\n"
+               "  --meter-log-scope S    what the external meter measures (default node-ac)\n"
+               "  --energy-window S      stretch a timed window up to S seconds so that the\n"
+               "                         meters reach their resolution (quick 1, node 10)\n"
+               "  --idle S               idle baseline before the run (quick 2, node 5; 0 = none)\n"
+               "  --counters LIST|none   libpfm4 event names replacing the default hardware set\n"
+               "                         (software events are always counted)\n"
                "  -q, --quiet            no progress and no table\n"
                "  -h, --help\n");
 }
 
 static void usage_info(FILE *f) {
-    fprintf(f, "usage: hetbench info [--json] [--threads N]\n\n"
-               "  --json       the same facts as JSON (the \"system\" object of result files)\n");
+    fprintf(f, "usage: hetbench info [--json] [--threads N] [--meters LIST|none]\n\n"
+               "  --json       the same facts as JSON (the \"system\" object of result files,\n"
+               "               with the energy meters and counter sources)\n"
+               "  --meters L   meter sources to look for (default: all)\n");
 }
 
 static void usage_list(FILE *f) {
@@ -165,16 +179,21 @@ static int make_context(hb_context **ctx, int threads, int bind) {
 static int cmd_info(int argc, char **argv) {
     static const struct option opts[] = {{"json", no_argument, 0, 'j'},
                                          {"threads", required_argument, 0, 't'},
+                                         {"meters", required_argument, 0, 'm'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int json = 0, c;
     long long threads = 0;
+    const char *meters = NULL;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'j':
             json = 1;
+            break;
+        case 'm':
+            meters = optarg;
             break;
         case 't':
             if (parse_i64(optarg, 1, 4096, &threads))
@@ -190,19 +209,26 @@ static int cmd_info(int argc, char **argv) {
         }
     }
     if (optind < argc) return bad("info", "unexpected argument '%s'%s", argv[optind], "");
+    {
+        char e[512] = "";
+        if (meters && (bad_list(meters) || hb_check_meter_sources(meters, e, sizeof e) != HB_OK))
+            return bad("info", "%s%s", e[0] ? e : "--meters: empty item", "");
+    }
     hb_context *ctx;
     int rc = make_context(&ctx, (int)threads, 1);
     if (rc) return rc;
     if (json) {
-        char *text = hb_system_json(ctx);
+        char *text = hb_info_json(ctx, meters);
         if (!text) {
             hb_context_destroy(ctx);
             return EXIT_RUNTIME;
         }
         puts(text);
         free(text);
-    } else
+    } else {
         hb_print_info(ctx, stdout);
+        hb_print_info_meters(meters, stdout);
+    }
     hb_context_destroy(ctx);
     return EXIT_OKAY;
 }
@@ -289,7 +315,14 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
         O_SEED,
         O_MEMFRAC,
         O_NOBIND,
-        O_DRYRUN
+        O_DRYRUN,
+        O_METERS,
+        O_METERLOG,
+        O_METERLOGOFF,
+        O_METERLOGSCOPE,
+        O_EWINDOW,
+        O_IDLE,
+        O_COUNTERS
     };
     static const struct option opts[] = {{"suite", required_argument, 0, O_SUITE},
                                          {"kernel", required_argument, 0, O_KERNEL},
@@ -306,6 +339,13 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
                                          {"mem-fraction", required_argument, 0, O_MEMFRAC},
                                          {"no-bind", no_argument, 0, O_NOBIND},
                                          {"dry-run", no_argument, 0, O_DRYRUN},
+                                         {"meters", required_argument, 0, O_METERS},
+                                         {"meter-log", required_argument, 0, O_METERLOG},
+                                         {"meter-log-offset", required_argument, 0, O_METERLOGOFF},
+                                         {"meter-log-scope", required_argument, 0, O_METERLOGSCOPE},
+                                         {"energy-window", required_argument, 0, O_EWINDOW},
+                                         {"idle", required_argument, 0, O_IDLE},
+                                         {"counters", required_argument, 0, O_COUNTERS},
                                          {"output", required_argument, 0, 'o'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
@@ -390,6 +430,37 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
         case O_DRYRUN:
             o.dry_run = 1;
             break;
+        case O_METERS:
+            o.meters = optarg;
+            break;
+        case O_METERLOG:
+            o.meter_log = optarg;
+            break;
+        case O_METERLOGOFF:
+            if (parse_double(optarg, -86400.0, 86400.0, &d))
+                return bad("run",
+                           "--meter-log-offset: '%s' is not a number of seconds "
+                           "(-86400..86400)%s",
+                           optarg, "");
+            o.meter_log_offset = d;
+            break;
+        case O_METERLOGSCOPE:
+            o.meter_log_scope = optarg;
+            break;
+        case O_EWINDOW:
+            if (parse_double(optarg, 0.0, 3600.0, &d))
+                return bad("run", "--energy-window: '%s' is not a number of seconds (0..3600)%s",
+                           optarg, "");
+            o.energy_window = d;
+            break;
+        case O_IDLE:
+            if (parse_double(optarg, 0.0, 600.0, &d))
+                return bad("run", "--idle: '%s' is not a number of seconds (0..600)%s", optarg, "");
+            o.idle_seconds = d;
+            break;
+        case O_COUNTERS:
+            o.counters = optarg;
+            break;
         case 'o':
             o.output = optarg;
             break;
@@ -413,6 +484,17 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     if (o.devices && bad_list(o.devices))
         return bad("run", "--device: '%s' has an empty item%s", o.devices, "");
     if (o.output && !*o.output) return bad("run", "--output: empty file name%s%s", "", "");
+    if (o.meters && bad_list(o.meters))
+        return bad("run", "--meters: '%s' has an empty item%s", o.meters, "");
+    if (o.counters && bad_list(o.counters))
+        return bad("run", "--counters: '%s' has an empty item%s", o.counters, "");
+    if (o.meter_log && !*o.meter_log) return bad("run", "--meter-log: empty file name%s%s", "", "");
+    {
+        char e[512] = "";
+        if (hb_check_meter_sources(o.meters, e, sizeof e) != HB_OK ||
+            hb_check_counter_names(o.counters, e, sizeof e) != HB_OK)
+            return bad("run", "%s%s", e, "");
+    }
     hb_suite s;
     if (!strcmp(suite, "quick"))
         s = HB_SUITE_QUICK;

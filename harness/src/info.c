@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "counters.h"
+#include "energy.h"
 #include "internal.h"
 
 static void print_topology(FILE *f, hwloc_topology_t t, hwloc_obj_t o, int depth) {
@@ -126,4 +128,48 @@ void hb_print_list(hb_context *ctx, FILE *f) {
     }
     fprintf(f, "\n(precisions an implementation lists may still be unsupported on a device: a "
                "run records why)\n");
+}
+
+static json_t *energy_info(const char *meters) {
+    hb__energy_config c = {.sources = meters};
+    hb__energy_env_from_environment(&c.env);
+    return hb__energy_info_json(&c);
+}
+
+char *hb_info_json(hb_context *ctx, const char *meters) {
+    json_t *sys = hb__system_json(ctx);
+    if (!sys) return NULL;
+    json_object_set_new(sys, "energy", energy_info(meters));
+    json_object_set_new(sys, "counters", hb__counters_info_json());
+    char *text = json_dumps(sys, JSON_INDENT(2) | JSON_SORT_KEYS);
+    json_decref(sys);
+    return text;
+}
+
+void hb_print_info_meters(const char *meters, FILE *f) {
+    json_t *e = energy_info(meters);
+    size_t i;
+    json_t *m;
+    fprintf(f, "\nenergy meters\n");
+    json_array_foreach(json_object_get(e, "meters"), i, m) {
+        fprintf(f, "  %-22s available    %s, %s, every %.3g s, >= %.3g s windows%s%s\n",
+                str(m, "name"), str(m, "scope"), str(m, "kind"),
+                json_real_value(json_object_get(m, "sampling_interval")),
+                json_real_value(json_object_get(m, "min_window")),
+                json_object_get(m, "pci_bus_id") ? ", PCI " : "",
+                json_object_get(m, "pci_bus_id") ? str(m, "pci_bus_id") : "");
+        fprintf(f, "  %-22s              %s\n", "", str(m, "detail"));
+    }
+    json_array_foreach(json_object_get(e, "unavailable"), i, m)
+        fprintf(f, "  %-22s unavailable  %s\n", str(m, "name"), str(m, "reason"));
+    fprintf(f, "  %-22s              (an external meter's log: hetbench run --meter-log FILE)\n",
+            "external-log");
+    json_decref(e);
+    json_t *c = hb__counters_info_json();
+    fprintf(f, "\ncounters\n");
+    json_array_foreach(c, i, m)
+        fprintf(f, "  %-22s %-12s %s\n", str(m, "name"),
+                json_is_true(json_object_get(m, "available")) ? "available" : "unavailable",
+                str(m, "reason"));
+    json_decref(c);
 }

@@ -76,6 +76,8 @@ const char *hb__cpu_memory_policy(void); /* "first-touch by bound threads" ... *
 /* ---- suites.c ---- */
 double hb__suite_default_min_time(hb_suite s);
 const char *hb__suite_name(hb_suite s);
+double hb__suite_default_energy_window(hb_suite s);
+double hb__suite_default_idle_seconds(hb_suite s);
 /* Kernels of a suite, in run order. */
 size_t hb__suite_kernels(hb_suite s, const char **names, size_t max);
 

@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counters.h"
+#include "energy.h"
 #include "internal.h"
 
 static volatile sig_atomic_t g_signals;
@@ -58,6 +60,17 @@ void hb_run_options_default(hb_run_options *o, hb_suite suite) {
     o->warmup = 1;
     o->seed = 42;
     o->mem_fraction = 0.25;
+    o->energy_window = -1.0;
+    o->idle_seconds = -1.0;
+}
+
+hb_status hb_check_meter_sources(const char *meters, char *err, size_t errlen) {
+    return hb__energy_check_sources(meters, err, errlen) == 0 ? HB_OK : HB_E_INVALID;
+}
+
+hb_status hb_check_counter_names(const char *names, char *err, size_t errlen) {
+    if (!names || strcmp(names, "none") == 0) return HB_OK;
+    return hb__counters_check_names(names, err, errlen) == 0 ? HB_OK : HB_E_INVALID;
 }
 
 static void iso_time(char *buf, size_t n) {
@@ -324,7 +337,8 @@ static json_t *record_skeleton(const plan_item *it, const hb_device *dev, const 
     json_object_set_new(r, "counts", counts);
     json_t *energy = json_object();
     json_object_set_new(energy, "joules", json_null());
-    json_object_set_new(energy, "reason", json_string("no energy meter support in this build"));
+    json_object_set_new(energy, "reason",
+                        json_string("no energy figure: the measurement did not complete"));
     json_object_set_new(r, "energy", energy);
     return r;
 }
@@ -332,16 +346,41 @@ static json_t *record_skeleton(const plan_item *it, const hb_device *dev, const 
 typedef struct run_env {
     const hb_run_options *o;
     double min_time;
+    double energy_window; /* cap on stretching a window for the meters */
+    hb__energy *energy;   /* NULL: --meters none */
     progress *pg;
 } run_env;
 
-static hb_status timed_run(const hb_impl *im, void *state, double *secs) {
+/* What happens right outside one timed run when the windows are per repetition: the meters
+   are read and the counters switched on just before t0, and the reverse just after t1. */
+typedef struct window_hooks {
+    hb__energy *energy;
+    hb__counters *counters;
+} window_hooks;
+
+static hb_status timed_run_hooked(const hb_impl *im, void *state, double *secs,
+                                  const window_hooks *h, double *t_start) {
     hb_status s = HB_OK;
     if (im->reset && (s = im->reset(state)) != HB_OK) return s;
+    if (h) {
+        hb__energy_mark(h->energy);
+        if (h->counters) hb__counters_begin(h->counters);
+    }
     double t0 = hb__now();
     s = im->run(state);
-    *secs = hb__now() - t0;
+    double t1 = hb__now();
+    *secs = t1 - t0;
+    if (t_start) *t_start = t0;
+    if (h) {
+        if (h->counters) hb__counters_end(h->counters);
+        hb__energy_mark(h->energy);
+        hb__energy_add_window(h->energy, t0, t1, 1);
+    }
     return s;
+}
+
+static hb_status timed_run(const hb_impl *im, void *state, double *secs) {
+    return timed_run_hooked(im, state, secs, NULL, NULL);
 }
 
 static hb_status verify_output(const plan_item *it, const hb_impl *im, void *state, hb_problem *p,
@@ -389,6 +428,8 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     hb_record_status rs = HB_REC_ERROR;
     hb_verification v1, v2;
     double *samples = NULL;
+    hb__counters *counters = NULL;
+    json_t *energy_fig = NULL;
     s = im->setup(dev, &p, &state, msg, sizeof msg);
     if (s != HB_OK) {
         rs = status_of_error(s);
@@ -430,7 +471,10 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         }
         if (g_signals) break;
     }
-    /* 3. calibrated, timed repetitions */
+    /* 3. calibrated, timed repetitions, with energy and counters over exactly the timed
+          windows. An implementation without a reset runs back to back: one window spans the
+          repetitions (the gaps are the loop's own microseconds). One with a reset (LU copies
+          its matrix back) gets a window per repetition, so the resets are left out. */
     int reps = hb_calibrate_reps(t_once, env->min_time, o->min_reps, o->max_reps);
     int cap = reps;
     samples = malloc((size_t)cap * sizeof *samples);
@@ -439,11 +483,25 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         set_status(rec, rs, "out of memory for timing samples");
         goto out_impl;
     }
+    int per_rep = im->reset != NULL;
+    if (!o->counters || strcmp(o->counters, "none") != 0) {
+        counters = hb__counters_open(o->counters);
+        if (counters) hb__counters_reset(counters);
+    }
+    hb__energy_measure_begin(env->energy, dev);
+    double need_window = hb__energy_needed_window(env->energy, env->energy_window);
+    window_hooks hooks = {env->energy, counters};
     int done = 0;
-    double measured = 0.0;
+    double measured = 0.0, span_start = 0.0, span_end = 0.0, window_time = 0.0;
+    if (!per_rep) {
+        hb__energy_mark(env->energy);
+        if (counters) hb__counters_begin(counters);
+    }
     /* the calibrated count, and more if the repetitions ran faster than the calibration run
-       said, until the measured time reaches min_time (bounded by max_reps) */
-    while ((done < reps || measured < env->min_time) && done < o->max_reps && !g_signals) {
+       said, until the measured time reaches min_time and the window is long enough for the
+       energy meters (bounded by max_reps) */
+    while ((done < reps || measured < env->min_time || window_time < need_window) &&
+           done < o->max_reps && !g_signals) {
         if (done == cap) {
             int ncap = cap * 2 < o->max_reps ? cap * 2 : o->max_reps;
             double *ns = realloc(samples, (size_t)ncap * sizeof *ns);
@@ -451,14 +509,25 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
             samples = ns, cap = ncap;
         }
         progress_show(env->pg, "measuring", done + 1, reps > done ? reps : done + 1);
-        if ((s = timed_run(im, state, &samples[done])) != HB_OK) {
+        double t0;
+        if ((s = timed_run_hooked(im, state, &samples[done], per_rep ? &hooks : NULL, &t0)) !=
+            HB_OK) {
+            if (!per_rep && counters) hb__counters_end(counters);
             snprintf(msg, sizeof msg, "repetition %d failed: %s", done + 1, hb_status_name(s));
             rs = status_of_error(s);
             set_status(rec, rs, msg);
             goto out_impl;
         }
+        if (done == 0) span_start = t0;
+        span_end = t0 + samples[done];
         measured += samples[done];
         done++;
+        window_time = per_rep ? measured : span_end - span_start;
+    }
+    if (!per_rep) {
+        if (counters) hb__counters_end(counters);
+        hb__energy_mark(env->energy);
+        if (done > 0) hb__energy_add_window(env->energy, span_start, span_end, done);
     }
     if (g_signals) {
         snprintf(msg, sizeof msg, "interrupted by a signal after %d of %d repetitions", done, reps);
@@ -466,6 +535,14 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         set_status(rec, rs, msg);
         goto out_impl;
     }
+    energy_fig = NULL;
+    if (env->energy)
+        energy_fig = hb__energy_measure_end(env->energy,
+                                            it->k->rate_basis == HB_RATE_BYTES
+                                                ? it->k->byte_count(it->v, it->op, size)
+                                                : it->k->op_count(it->v, it->op, size),
+                                            it->k->rate_unit(it->v), need_window);
+    if (counters) json_object_set_new(rec, "counters", hb__counters_json(counters));
     /* 4. verify again: the output of the last timed repetition */
     progress_show(env->pg, "verifying again", 0, 0);
     if ((s = verify_output(it, im, state, &p, &v2)) != HB_OK) {
@@ -526,6 +603,14 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     json_array_append_new(rci, json_real(work / st.ci_low * 1e-9));
     json_object_set_new(rate, "median_ci", rci);
     json_object_set_new(rec, "rate", rate);
+    if (energy_fig) {
+        json_object_set_new(rec, "energy", energy_fig);
+        energy_fig = NULL;
+    } else {
+        json_t *en = json_object_get(rec, "energy");
+        json_object_set_new(en, "reason",
+                            json_string("energy measurement off (--meters none): no figure"));
+    }
     rs = HB_REC_OK;
     if (measured >= env->min_time)
         set_status(rec, rs, "verified before and after timing");
@@ -537,6 +622,8 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         set_status(rec, rs, msg);
     }
 out_impl:
+    json_decref(energy_fig);
+    if (counters) hb__counters_close(counters);
     free(samples);
     im->teardown(state);
 out_problem:
@@ -626,6 +713,27 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
         json_decref(pl.not_applicable);
         return HB_E_INVALID;
     }
+    if (hb_check_meter_sources(o->meters, err, errlen) != HB_OK ||
+        hb_check_counter_names(o->counters, err, errlen) != HB_OK) {
+        free(pl.items);
+        json_decref(pl.not_applicable);
+        return HB_E_INVALID;
+    }
+    /* energy meters: discovered and sampling before the first measurement; a malformed
+       external log is bad input, found before anything is measured */
+    hb__energy *energy = NULL;
+    if (!(o->meters && strcmp(o->meters, "none") == 0) || o->meter_log) {
+        hb__energy_config ec = {.sources = o->meters,
+                                .meter_log = o->meter_log,
+                                .meter_log_offset = o->meter_log_offset,
+                                .meter_log_scope = o->meter_log_scope};
+        hb__energy_env_from_environment(&ec.env);
+        if ((s = hb__energy_create(&ec, &energy, err, errlen)) != HB_OK) {
+            free(pl.items);
+            json_decref(pl.not_applicable);
+            return s;
+        }
+    }
     double min_time = o->min_time >= 0 ? o->min_time : hb__suite_default_min_time(o->suite);
     char started[32];
     iso_time(started, sizeof started);
@@ -637,11 +745,31 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
     json_t *run = run_json(o, min_time, started);
     json_object_set_new(run, "not_applicable", pl.not_applicable);
     json_object_set_new(doc, "run", run);
+    double energy_window =
+        o->energy_window >= 0 ? o->energy_window : hb__suite_default_energy_window(o->suite);
+    double idle = o->idle_seconds >= 0 ? o->idle_seconds : hb__suite_default_idle_seconds(o->suite);
+    json_t *ej = energy ? hb__energy_sources_json(energy) : json_object();
+    json_object_set_new(ej, "enabled", json_boolean(energy != NULL));
+    json_object_set_new(ej, "max_window_stretch", json_real(energy_window));
+    /* the idle baseline: only where something can measure it */
+    if (energy && (hb__energy_meter_count(energy) > 0 || o->meter_log) && idle > 0) {
+        if (o->progress && isatty(2)) fprintf(stderr, "idle baseline: %.3g s ...", idle);
+        json_object_set_new(ej, "idle", hb__energy_idle(energy, idle));
+        if (o->progress && isatty(2)) fprintf(stderr, "\r\033[K");
+    } else
+        json_object_set_new(ej, "idle", json_null());
+    json_object_set_new(run, "energy", ej);
+    json_t *cj = json_object();
+    json_object_set_new(cj, "events",
+                        o->counters ? json_string(o->counters) : json_string("default"));
+    json_object_set_new(cj, "sources", hb__counters_info_json());
+    json_object_set_new(run, "counters", cj);
     json_t *records = json_array();
     json_object_set_new(doc, "records", records);
 
     progress pg = {.on = o->progress && isatty(2), .total = pl.n, .t_start = hb__now()};
-    run_env env = {.o = o, .min_time = min_time, .pg = &pg};
+    run_env env = {
+        .o = o, .min_time = min_time, .energy_window = energy_window, .energy = energy, .pg = &pg};
     hb_status result = HB_OK;
     for (size_t i = 0; i < pl.n; i++) {
         const plan_item *it = &pl.items[i];
@@ -731,5 +859,6 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
     }
     json_decref(doc);
     free(pl.items);
+    hb__energy_destroy(energy);
     return result;
 }

@@ -13,6 +13,16 @@ double hb__suite_default_min_time(hb_suite s) {
     return s == HB_SUITE_QUICK ? 0.2 : 1.0;
 }
 
+/* Energy: how far a measurement's timed window may be stretched so that the meters reach their
+   resolution (RAPL needs ~0.1 s, NVML and IPMI ~10 s), and the idle baseline before the run. */
+double hb__suite_default_energy_window(hb_suite s) {
+    return s == HB_SUITE_QUICK ? 1.0 : 10.0;
+}
+
+double hb__suite_default_idle_seconds(hb_suite s) {
+    return s == HB_SUITE_QUICK ? 2.0 : 5.0;
+}
+
 const char *hb__suite_name(hb_suite s) {
     return s == HB_SUITE_QUICK ? "quick" : "node";
 }

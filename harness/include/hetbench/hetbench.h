@@ -77,6 +77,16 @@ typedef struct hb_run_options {
     int progress;        /* progress on stderr */
     const char *command_line;
     int dry_run; /* print the plan (with sizes) to `table`, measure nothing */
+    /* energy (DESIGN §4.5) and counters */
+    const char *meters;          /* NULL = every meter source; "none"; or a comma list of
+                                    powercap, perf-power, hwmon, nvml, ipmi-dcmi */
+    const char *meter_log;       /* external meter log (CSV "timestamp,watts"), NULL = none */
+    double meter_log_offset;     /* seconds added to the log's timestamps */
+    const char *meter_log_scope; /* NULL = "node-ac" */
+    double energy_window; /* < 0: suite default; longest stretch of a timed window for the
+                             meters' resolution (s) */
+    double idle_seconds;  /* < 0: suite default; idle baseline before the run (s), 0 = none */
+    const char *counters; /* NULL = default set; "none" = off; else libpfm4 event names */
 } hb_run_options;
 
 void hb_run_options_default(hb_run_options *o, hb_suite suite);
@@ -96,12 +106,21 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
    second signal exits at once; the result file on disk already marks the running record). */
 void hb_install_signal_handlers(void);
 
+/* Checks --meters / --counters values before a run (usage errors). */
+hb_status hb_check_meter_sources(const char *meters, char *err, size_t errlen);
+hb_status hb_check_counter_names(const char *names, char *err, size_t errlen);
+
 /* ---- system description ---- */
 /* The JSON text of the system (host, OS, kernel, CPU, topology, memory, compiler, libraries,
    devices). Caller frees with free(). */
 char *hb_system_json(hb_context *ctx);
-/* Human-readable `info`. */
+/* `info --json`: the system object plus "energy" (meters found and unavailable ones with the
+   reason) and "counters" (software/hardware event sources). meters: as --meters (NULL = all).
+   Caller frees with free(). */
+char *hb_info_json(hb_context *ctx, const char *meters);
+/* Human-readable `info` (with the energy meters and counter sources). */
 void hb_print_info(hb_context *ctx, FILE *f);
+void hb_print_info_meters(const char *meters, FILE *f);
 /* `list`: kernels × variants × platforms/implementations. */
 void hb_print_list(hb_context *ctx, FILE *f);
 

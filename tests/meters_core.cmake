@@ -1,0 +1,5 @@
+# The meter core: window arithmetic and the energy session, with synthetic meters and logs.
+hb_add_cmocka_test(test_energy test_energy.c)
+add_test(NAME meters.core COMMAND test_energy)
+set_tests_properties(meters.core PROPERTIES LABELS "unit;meters" TIMEOUT 120
+  ENVIRONMENT "${HB_TEST_ENV}")
