@@ -195,6 +195,11 @@ static void test_session_cpu(void **state) {
     assert_true(json_is_true(json_object_get(node, "covers_device")));
     assert_double_equal(num(node, "joules"), 80.0 * total, 1e-6 * 80.0 * total);
     assert_true(json_integer_value(json_object_get(node, "samples")) >= 5);
+    /* per-repetition windows of 0.1 s: long against the node meter's 0.02 s sampling, short
+       against 20 x the package counter's 0.05 s update period */
+    assert_false(json_is_true(json_object_get(node, "uncertain")));
+    assert_true(json_is_true(json_object_get(en, "uncertain")));
+    assert_contains(json_string_value(json_object_get(en, "reason")), "per-repetition windows");
     /* the GPU board does not cover the CPU, but its figure is recorded */
     json_t *gpu = meter_in(en, "gpu");
     assert_false(json_is_true(json_object_get(gpu, "covers_device")));

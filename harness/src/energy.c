@@ -529,6 +529,22 @@ static json_t *figure_json(const char *name, const char *source, hb__meter_scope
     return o;
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_window(const window *w, size_t nw) {
+    if (nw == 0) return 0.0;
+    double *d = malloc(nw * sizeof *d);
+    if (!d) return w[0].b - w[0].a;
+    for (size_t i = 0; i < nw; i++) d[i] = w[i].b - w[i].a;
+    qsort(d, nw, sizeof *d, cmp_double);
+    double m = nw % 2 ? d[nw / 2] : 0.5 * (d[nw / 2 - 1] + d[nw / 2]);
+    free(d);
+    return m;
+}
+
 static void meter_figure(mstate *st, const window *w, size_t nw, double seconds, figure *f,
                          size_t *nsamples) {
     f->joules = NAN;
@@ -552,12 +568,27 @@ static void meter_figure(mstate *st, const window *w, size_t nw, double seconds,
         f->joules = NAN;
     }
     pthread_mutex_unlock(&st->mu);
-    if (isfinite(f->joules) && seconds < st->m->min_window) {
+    if (!isfinite(f->joules)) return;
+    if (seconds < st->m->min_window) {
         f->uncertain = 1;
         snprintf(f->reason, sizeof f->reason,
                  "uncertain: the timed window (%.3g s) is shorter than the %.3g s this meter needs "
                  "(it updates every %.3g s)",
                  seconds, st->m->min_window, st->m->resolution);
+        return;
+    }
+    /* per-repetition windows: each one is quantised by the source's update period (counters)
+       or interpolated between samples (power) — fine when the windows are long against it */
+    double med = median_window(w, nw);
+    double grain = st->m->kind == HB_METER_ENERGY ? 20.0 * st->m->resolution : st->m->interval;
+    if (nw > 1 && med < grain) {
+        f->uncertain = 1;
+        snprintf(f->reason, sizeof f->reason,
+                 "uncertain: the %zu per-repetition windows (median %.3g s) are short against "
+                 "this meter's %s (%.3g s)",
+                 nw, med,
+                 st->m->kind == HB_METER_ENERGY ? "update period (x20)" : "sampling interval",
+                 grain);
     }
 }
 
