@@ -5,6 +5,8 @@
  *   FAKE_NVML_ENERGY=unsupported nvmlDeviceGetTotalEnergyConsumption returns NOT_SUPPORTED (3)
  *   FAKE_NVML_LOST_AFTER=<n>     per GPU, the reading calls (energy or power) after the n-th
  *                                return GPU_IS_LOST (15); the n counts discovery's trial reading
+ *   FAKE_NVML_RESET_AT=<n>       per GPU, the n-th energy call finds the counter reset to 100 mJ
+ *                                (a GPU reset or driver reload); it advances from there
  *   FAKE_NVML_LOG=<file>         appends "init" / "shutdown" lines, to check they pair up
  * Energy: GPU i starts at FAKE_E0 + i mJ and advances by FAKE_STEP_MJ per call. Power: GPU i
  * reads 250500 + 1000·i mW. Bus ids: "00000000:17:00.0", "00000000:CA:00.0", ... */
@@ -19,7 +21,7 @@
 typedef struct nvml_device_st {
     int index;
     unsigned long long energy;
-    unsigned calls;
+    unsigned calls, energy_calls;
 } fake_device;
 
 typedef struct {
@@ -31,6 +33,7 @@ typedef struct {
 static fake_device devs[FAKE_MAX];
 static int count, initialised, energy_unsupported;
 static unsigned lost_after; /* 0: never */
+static unsigned reset_at;   /* 0: never */
 static const unsigned bus_of[FAKE_MAX] = {0x17, 0xca, 0x31, 0x4b};
 
 static int env_int(const char *name, int dflt) {
@@ -75,10 +78,12 @@ int nvmlInit_v2(void) {
     const char *en = getenv("FAKE_NVML_ENERGY");
     energy_unsupported = en && strcmp(en, "unsupported") == 0;
     lost_after = (unsigned)env_int("FAKE_NVML_LOST_AFTER", 0);
+    reset_at = (unsigned)env_int("FAKE_NVML_RESET_AT", 0);
     for (int i = 0; i < FAKE_MAX; i++) {
         devs[i].index = i;
         devs[i].energy = FAKE_E0 + (unsigned long long)i;
         devs[i].calls = 0;
+        devs[i].energy_calls = 0;
     }
     initialised++;
     return 0;
@@ -128,7 +133,10 @@ int nvmlDeviceGetTotalEnergyConsumption(fake_device *dev, unsigned long long *mj
     if (!initialised) return 1;
     if (energy_unsupported) return 3;
     if (lost(dev)) return 15;
-    dev->energy += FAKE_STEP_MJ;
+    if (reset_at && ++dev->energy_calls == reset_at)
+        dev->energy = 100;
+    else
+        dev->energy += FAKE_STEP_MJ;
     *mj = dev->energy;
     return 0;
 }

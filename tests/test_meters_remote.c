@@ -74,6 +74,7 @@ static int nvml_setup(void **state) {
     unsetenv("FAKE_NVML_INIT");
     unsetenv("FAKE_NVML_ENERGY");
     unsetenv("FAKE_NVML_LOST_AFTER");
+    unsetenv("FAKE_NVML_RESET_AT");
     setenv("FAKE_NVML_COUNT", "2", 1);
     setenv("FAKE_NVML_LOG", nvml_log, 1);
     return 0;
@@ -153,6 +154,27 @@ static void test_nvml_two_gpus_energy(void **state) {
     hb__meter_list_free(&l);
     assert_nvml_calls("init\nshutdown\n");
     assert_fake_unloaded();
+}
+
+/* A GPU reset drops the counter: that reading fails (the energy across it is unknown) and
+   counting goes on from the new value, so later windows are measured again. */
+static void test_nvml_counter_reset(void **state) {
+    (void)state;
+    setenv("FAKE_NVML_COUNT", "1", 1);
+    setenv("FAKE_NVML_RESET_AT", "4", 1); /* discovery's trial reading is call 1 */
+    hb__meter_list l = {0};
+    discover_fake_nvml(&l);
+    assert_int_equal(l.n, 1);
+    hb__meter *a = l.v[0];
+    assert_double_equal(read_ok(a), 0.0, 0);
+    assert_double_equal(read_ok(a), 1.5, 0);
+    double v;
+    char err[256] = "";
+    assert_int_equal(a->ops->read(a, &v, err, sizeof err), -1);
+    assert_contains(err, "went backwards");
+    assert_double_equal(read_ok(a), 3.0, 0); /* 1.5 before the reset + 1.5 after it */
+    assert_double_equal(read_ok(a), 4.5, 0);
+    hb__meter_list_free(&l);
 }
 
 /* NVML stays loaded while any meter is open; the last close shuts it down. */
@@ -799,6 +821,7 @@ int main(int argc, char **argv) {
     const struct CMUnitTest nvml[] = {
         cmocka_unit_test_setup_teardown(test_nvml_two_gpus_energy, nvml_setup, nvml_teardown),
         cmocka_unit_test_setup_teardown(test_nvml_refcount, nvml_setup, nvml_teardown),
+        cmocka_unit_test_setup_teardown(test_nvml_counter_reset, nvml_setup, nvml_teardown),
         cmocka_unit_test_setup_teardown(test_nvml_power_fallback, nvml_setup, nvml_teardown),
         cmocka_unit_test_setup_teardown(test_nvml_init_error, nvml_setup, nvml_teardown),
         cmocka_unit_test_setup_teardown(test_nvml_no_gpu, nvml_setup, nvml_teardown),

@@ -238,6 +238,8 @@ static void test_powercap_counting_and_wrap(void **state) {
     const char *root = copy_fixture(s, "intel-2pkg");
     /* package-0 starts 250 000 µJ below its range, so it wraps in the test */
     write_u64(root, "class/powercap/intel-rapl:0/energy_uj", RAPL_RANGE - 250000);
+    /* dram of package 1 starts 200 100 µJ below its own range (65712999613) */
+    write_u64(root, "class/powercap/intel-rapl:1:1/energy_uj", 65712999613ULL - 200100);
     discover(root, hb__meters_discover_powercap, &s->l);
     hb__meter *pkg = get_meter(&s->l, "powercap:package");
     hb__meter *dram = get_meter(&s->l, "powercap:dram");
@@ -255,27 +257,30 @@ static void test_powercap_counting_and_wrap(void **state) {
     /* core is a part of the package: not added either */
     write_u64(root, "class/powercap/intel-rapl:0:0/energy_uj", 99000000);
     assert_double_equal(read_ok(pkg), 2.0, 0);
-    /* a second wrap on package-0, by hand: 750 000 → R - 1 (R - 750 001 µJ), then
-       R - 1 → 1 234 567 (1 µJ up to R, which is 0, then 1 234 567) */
+    /* 750 000 → R - 1 in microseconds is 262 kJ at far more than 20 kW: not energy but a
+       reset (or a rewritten counter). That reading fails and counting goes on from R - 1 */
     write_u64(root, "class/powercap/intel-rapl:0/energy_uj", RAPL_RANGE - 1);
-    /* the meter sums integer µJ: compare with the exact totals */
-    uint64_t total = 2000000 + (RAPL_RANGE - 1 - 750000);
-    assert_double_equal(read_ok(pkg), (double)total * 1e-6, 0);
+    read_fails(pkg, "counter reset?");
+    /* a second wrap: R - 1 → 1 234 567 (1 µJ up to R, which is 0, then 1 234 567); the meter
+       sums integer µJ: compare with the exact totals */
     write_u64(root, "class/powercap/intel-rapl:0/energy_uj", 1234567);
-    total += 1234567 + 1;
+    uint64_t total = 2000000 + 1234567 + 1;
+    assert_double_equal(read_ok(pkg), (double)total * 1e-6, 0);
+    /* a reset to a small value (not near the range) reads as a huge wrap: refused too */
+    write_u64(root, "class/powercap/intel-rapl:0/energy_uj", 1000);
+    read_fails(pkg, "jumped by");
+    write_u64(root, "class/powercap/intel-rapl:0/energy_uj", 1000 + 500000);
+    total += 500000;
     assert_double_equal(read_ok(pkg), (double)total * 1e-6, 0);
 
     /* dram zones are summed into their own meter; psys separate */
     assert_double_equal(read_ok(dram), 0.0, 0);
     write_u64(root, "class/powercap/intel-rapl:0:1/energy_uj", 20000000 + 300000);
-    write_u64(root, "class/powercap/intel-rapl:1:1/energy_uj", 30000000 + 200000);
-    assert_double_equal(read_ok(dram), 0.5, 0);
-    /* dram wraps at its own range (65712999613) */
     write_u64(root, "class/powercap/intel-rapl:1:1/energy_uj", 65712999613ULL - 100);
-    total = 500000 + (65712999613ULL - 100 - (30000000 + 200000));
-    assert_double_equal(read_ok(dram), (double)total * 1e-6, 0);
+    assert_double_equal(read_ok(dram), 0.5, 0);
+    /* dram wraps at its own range (65712999613): 100 µJ up to it, then 400 */
     write_u64(root, "class/powercap/intel-rapl:1:1/energy_uj", 400);
-    total += 400 + 100;
+    total = 500000 + 100 + 400;
     assert_double_equal(read_ok(dram), (double)total * 1e-6, 0);
     assert_double_equal(read_ok(psys), 0.0, 0);
     write_u64(root, "class/powercap/intel-rapl:2/energy_uj", 500000000 + 4000000);
@@ -653,6 +658,9 @@ static void test_hwmon_hygon(void **state) {
     assert_double_equal(read_ok(m), 2.5, 0);
     write_u64(root, "class/hwmon/hwmon0/energy1_input", 100);
     read_fails(m, "went backwards");
+    /* counting goes on from the reset: 2.5 J before it, 0.75 J after */
+    write_u64(root, "class/hwmon/hwmon0/energy1_input", 100 + 750000);
+    assert_double_equal(read_ok(m), 3.25, 1e-12);
 }
 
 static void test_hwmon_acpi(void **state) {

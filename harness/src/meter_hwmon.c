@@ -63,7 +63,9 @@ int hb__pci_bus_id_normalise(const char *in, char *out, size_t outlen) {
 
 typedef struct hw_file {
     int fd;
-    uint64_t first, last; /* energy: counter at discovery and at the previous reading */
+    uint64_t first, last; /* energy: counter at discovery (or the last reset) and at the
+                             previous reading */
+    uint64_t before;      /* energy counted before the last reset, µJ */
     char path[200];       /* for messages */
 } hw_file;
 
@@ -89,20 +91,26 @@ static int hw_read_power(hb__meter *m, double *value, char *err, size_t errlen) 
 static int hw_read_energy(hb__meter *m, double *value, char *err, size_t errlen) {
     hw_priv *p = m->priv;
     uint64_t now[64], sum = 0;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->n; i++)
         if (hb__sysfs_pread_u64(p->f[i].fd, p->f[i].path, &now[i], err, errlen) != 0) return -1;
-        /* the counters are 64-bit: going back means a reset (driver reload), not a wrap, and
-           the energy across it is unknown */
-        if (now[i] < p->f[i].last) {
-            snprintf(err, errlen, "%s went backwards (%llu after %llu): counter reset",
-                     p->f[i].path, (unsigned long long)now[i], (unsigned long long)p->f[i].last);
-            return -1;
-        }
-    }
+    /* the counters are 64-bit: going back means a reset (driver reload), not a wrap. The
+       energy across it is unknown: this reading fails (the windows around it get no figure),
+       and counting starts again from the new value so later windows are measured again. */
+    int reset = 0;
     for (size_t i = 0; i < p->n; i++) {
+        if (now[i] < p->f[i].last) {
+            if (!reset)
+                snprintf(err, errlen, "%s went backwards (%llu after %llu): counter reset",
+                         p->f[i].path, (unsigned long long)now[i],
+                         (unsigned long long)p->f[i].last);
+            reset = 1;
+            p->f[i].before += p->f[i].last - p->f[i].first;
+            p->f[i].first = now[i];
+        }
         p->f[i].last = now[i];
-        sum += now[i] - p->f[i].first;
+        sum += p->f[i].before + (now[i] - p->f[i].first);
     }
+    if (reset) return -1;
     *value = (double)sum * 1e-6;
     return 0;
 }

@@ -44,9 +44,11 @@ typedef struct nvml_lib {
 typedef struct nvml_meter {
     nvml_lib *lib;
     nvml_device dev;
-    int energy;              /* 1: energy counter, 0: power usage */
-    int have_base;           /* energy: first reading taken */
-    unsigned long long base; /* energy: first reading, mJ */
+    int energy;                /* 1: energy counter, 0: power usage */
+    int have_base;             /* energy: first reading taken */
+    unsigned long long base;   /* energy: first reading (or the one after a reset), mJ */
+    unsigned long long last;   /* energy: previous reading, mJ */
+    unsigned long long before; /* energy: mJ counted before the last reset */
 } nvml_meter;
 
 static const char *errstr(const nvml_lib *lib, nvml_return r) {
@@ -83,15 +85,20 @@ static int nvml_read(hb__meter *m, double *value, char *err, size_t errlen) {
         }
         /* Joules since the first reading: the absolute counter (since driver load) carries
            no meaning, and the integer difference keeps it exact. */
-        if (!p->have_base) p->base = mj, p->have_base = 1;
-        if (mj < p->base) {
+        if (!p->have_base) p->base = p->last = mj, p->have_base = 1;
+        if (mj < p->last) {
+            /* a GPU reset or driver reload: the energy across it is unknown, so this reading
+               fails (the windows around it get no figure); counting restarts from here */
             snprintf(err, errlen,
-                     "energy counter went backwards (%llu mJ < first reading %llu mJ): GPU "
-                     "reset or driver reloaded",
-                     mj, p->base);
+                     "energy counter went backwards (%llu mJ after %llu mJ): GPU reset or "
+                     "driver reloaded",
+                     mj, p->last);
+            p->before += p->last - p->base;
+            p->base = p->last = mj;
             return -1;
         }
-        *value = (double)(mj - p->base) / 1000.0;
+        p->last = mj;
+        *value = (double)(p->before + (mj - p->base)) / 1000.0;
         return 0;
     }
     unsigned int mw = 0;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "meter.h"
@@ -30,6 +31,7 @@ uint64_t hb__rapl_delta(uint64_t e0, uint64_t e1, uint64_t range) {
     return e1 + (range - e0);
 }
 
+#define RAPL_MAX_WATTS 20000.0 /* per zone: beyond any package or DRAM */
 #define MAX_ZONES 64 /* per meter: packages × dies on the largest machines stay far below */
 
 typedef struct rapl_zone {
@@ -41,6 +43,7 @@ typedef struct rapl_zone {
 
 typedef struct rapl_priv {
     uint64_t acc_uj; /* energy since discovery, all zones, unwrapped */
+    double last_t;   /* CLOCK_MONOTONIC of the previous reading */
     size_t n;
     rapl_zone z[];
 } rapl_priv;
@@ -54,10 +57,31 @@ static int rapl_read(hb__meter *m, double *value, char *err, size_t errlen) {
         snprintf(what, sizeof what, "powercap %s/energy_uj", p->z[i].dir);
         if (hb__sysfs_pread_u64(p->z[i].fd, what, &now[i], err, errlen) != 0) return -1;
     }
+    /* A reset (e.g. the package lost power state, a VM migrated) looks like a wrap and would
+       add up to the whole range (~262 kJ). A zone delivering more than 20 kW since the last
+       reading is such a jump: the reading fails and counting restarts from the new value. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double t = (double)ts.tv_sec + 1e-9 * ts.tv_nsec, dt = t - p->last_t;
+    if (dt < 1e-3) dt = 1e-3;
+    int jump = 0;
+    uint64_t add = 0;
     for (size_t i = 0; i < p->n; i++) {
-        p->acc_uj += hb__rapl_delta(p->z[i].last, now[i], p->z[i].range);
+        uint64_t d = hb__rapl_delta(p->z[i].last, now[i], p->z[i].range);
+        if ((double)d * 1e-6 > RAPL_MAX_WATTS * dt && !jump) {
+            snprintf(err, errlen,
+                     "powercap %s/energy_uj jumped by %.6g J in %.3g s (%llu after %llu): "
+                     "counter reset?",
+                     p->z[i].dir, (double)d * 1e-6, dt, (unsigned long long)now[i],
+                     (unsigned long long)p->z[i].last);
+            jump = 1;
+        }
+        add += d;
         p->z[i].last = now[i];
     }
+    p->last_t = t;
+    if (jump) return -1;
+    p->acc_uj += add;
     *value = (double)p->acc_uj * 1e-6;
     return 0;
 }
@@ -162,6 +186,9 @@ static hb__meter *make_meter(const char *base, int g, const zone_ref *zones, siz
     m->min_window = 0.1;
     m->cheap = 1;
     m->ops = &rapl_ops;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    p->last_t = (double)ts.tv_sec + 1e-9 * ts.tv_nsec; /* the zones' first readings */
     m->priv = p;
     return m;
 fail:
