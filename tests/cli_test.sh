@@ -105,6 +105,22 @@ PYEOF
   grep_in "$tmp/err" "'rapl'" "--meters"
   expect 2 "--meter-log-scope unknown" -- "$HB" run -q --kernel stream --size 1000 --meter-log "$log" --meter-log-scope wall -o "$tmp/never.json"
   grep_in "$tmp/err" "'wall'" "--meter-log-scope"
+  expect 2 "--meter-log-scope without a log" -- "$HB" run -q --meter-log-scope dram -o "$tmp/never.json"
+  grep_in "$tmp/err" "need --meter-log" "--meter-log-scope without a log"
+  # Ctrl-C during the idle baseline stops the run at once (nothing measured, exit 3)
+  start_logger "$log"
+  "$HB" run -q --kernel stream --size 1000 --idle 30 --meter-log "$log" -o "$tmp/idle-int.json" \
+    >"$tmp/out" 2>"$tmp/err" &
+  local pid=$! t0=$SECONDS
+  sleep 1.5
+  kill -INT "$pid"
+  wait "$pid"
+  local rc=$?
+  kill "$logger_pid" 2>/dev/null; wait "$logger_pid" 2>/dev/null
+  [ "$rc" -eq 3 ] && [ $((SECONDS - t0)) -lt 10 ] && pass "SIGINT during the idle baseline: exit 3 in $((SECONDS - t0)) s" \
+    || fail "SIGINT during the idle baseline: exit $rc after $((SECONDS - t0)) s"
+  grep_in "$tmp/err" "before the first measurement" "SIGINT during idle"
+  validate "$tmp/idle-int.json"
   expect 2 "--idle negative" -- "$HB" run -q --idle -1
   expect 2 "--energy-window text" -- "$HB" run -q --energy-window long
 }

@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -114,6 +115,7 @@ static hb_device make_dev(const hb_platform *p, const char *id, const char *pci)
     memset(&d, 0, sizeof d);
     d.platform = p;
     snprintf(d.info.id, sizeof d.info.id, "%s", id);
+    snprintf(d.info.type, sizeof d.info.type, "%s", p == &k_cpu_platform ? "cpu" : "gpu");
     if (pci) {
         snprintf(d.info.props[0].key, sizeof d.info.props[0].key, "pci_bus_id");
         snprintf(d.info.props[0].value, sizeof d.info.props[0].value, "%s", pci);
@@ -354,6 +356,139 @@ static void test_check_sources(void **state) {
     assert_contains(err, "'rapl'");
 }
 
+/* Review findings, each pinned: a frozen counter is no measurement of zero; a reading that
+   fails after the window does not void it; a CPU-type device of another platform is covered by
+   the package meters; a DRAM-scope external log is never the headline. */
+static void test_frozen_failed_after_and_coverage(void **state) {
+    (void)state;
+    hb__meter_list extra = {0};
+    hb__meter_list_add(&extra, synth_meter("frozen", HB_SCOPE_CPU_PACKAGE, HB_METER_ENERGY, 0.0,
+                                           0.05, 0.01, 1, NULL, -1));
+    hb__meter_list_add(&extra, synth_meter("zero-node", HB_SCOPE_NODE_AC, HB_METER_POWER, 0.0, 0.02,
+                                           0.01, 0, NULL, -1));
+    /* fails from its 4th reading on: the creation wait, 2 marks ... then failures only after
+       the window */
+    hb__meter_list_add(
+        &extra, synth_meter("psys", HB_SCOPE_PSYS, HB_METER_ENERGY, 20.0, 5.0, 0.01, 1, NULL, 3));
+    hb__energy *E = make_energy(&extra, NULL);
+    static hb_platform pocl = {.name = "pocl"};
+    hb_device d = make_dev(&pocl, "opencl:0.0", NULL);
+    snprintf(d.info.type, sizeof d.info.type, "cpu");
+    hb__energy_measure_begin(E, &d);
+    hb__energy_mark(E);
+    double a = hb__now();
+    sleep_s(0.1);
+    double b = hb__now();
+    hb__energy_mark(E);
+    hb__energy_add_window(E, a, b, 1);
+    sleep_s(0.2);
+    hb__energy_mark(E); /* fails: after the window */
+    json_t *en = hb__energy_measure_end(E, 1e9, "GFLOP/s", 0);
+    json_t *fz = meter_in(en, "frozen");
+    assert_true(json_is_null(json_object_get(fz, "joules")));
+    assert_contains(json_string_value(json_object_get(fz, "reason")), "did not move");
+    json_t *zn = meter_in(en, "zero-node");
+    assert_true(json_is_null(json_object_get(zn, "joules")));
+    assert_contains(json_string_value(json_object_get(zn, "reason")), "0 W throughout");
+    /* the PoCL-like CPU device: psys covers it and gives the headline */
+    json_t *ps = meter_in(en, "psys");
+    assert_string_equal(json_string_value(json_object_get(ps, "reason")), "");
+    assert_non_null(json_object_get(en, "meter"));
+    assert_string_equal(json_string_value(json_object_get(en, "meter")), "psys");
+    assert_double_equal(num(en, "average_watts"), 20.0, 5e-3);
+    json_decref(en);
+    hb__energy_destroy(E);
+}
+
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_log_live_and_hostile(void **state) {
+    (void)state;
+    char dir[] = "/tmp/hb-energy-logs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[512], err[512];
+    hb__power_log log;
+    hb__power_log_skips sk;
+    /* a live log's unfinished last line is not a sample; a finished file keeps it */
+    snprintf(p, sizeof p, "%s/live.csv", dir);
+    write_file(p, "t,w\n1795700000,100\n1795700001,200\n1795700002,12");
+    assert_int_equal(hb__power_log_load_live(p, &log, 1, &sk, err, sizeof err), 0);
+    assert_int_equal(log.n, 2);
+    hb__power_log_free(&log);
+    assert_int_equal(hb__power_log_load(p, &log, err, sizeof err), 0);
+    assert_int_equal(log.n, 3);
+    hb__power_log_free(&log);
+    /* live: a garbled line in the middle is skipped and counted */
+    write_file(p, "t,w\n1795700000,100\n17957#00001,2x0\n1795700002,120\n");
+    assert_int_equal(hb__power_log_load_live(p, &log, 1, &sk, err, sizeof err), 0);
+    assert_int_equal(log.n, 2);
+    assert_int_equal(sk.count, 1);
+    assert_contains(sk.first, ":3:");
+    hb__power_log_free(&log);
+    /* not at the start */
+    assert_int_equal(hb__power_log_load(p, &log, err, sizeof err), -1);
+    assert_contains(err, ":3:");
+    /* absurd power is refused (no overflow to inf in the integrals) */
+    write_file(p, "1795700000,1e308\n");
+    assert_int_equal(hb__power_log_load(p, &log, err, sizeof err), -1);
+    assert_contains(err, "implausible");
+    /* devices and pipes are refused at once (no endless read, no blocking open) */
+    assert_int_equal(hb__power_log_load("/dev/zero", &log, err, sizeof err), -1);
+    assert_contains(err, "not a regular file");
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    assert_int_equal(hb__power_log_load(p, &log, err, sizeof err), -1);
+    assert_contains(err, "not a regular file");
+    unlink(p);
+    /* a line far too long */
+    snprintf(p, sizeof p, "%s/long.csv", dir);
+    FILE *f = fopen(p, "w");
+    for (int i = 0; i < 5000; i++) fputc('1', f);
+    fputs(",5\n", f);
+    fclose(f);
+    assert_int_equal(hb__power_log_load(p, &log, err, sizeof err), -1);
+    assert_contains(err, "longer than");
+    unlink(p);
+    snprintf(p, sizeof p, "%s/live.csv", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+static void test_log_dram_scope_not_headline(void **state) {
+    (void)state;
+    char path[] = "/tmp/hb-energy-dram-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    struct timespec rt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    double now = (double)rt.tv_sec + 1e-9 * rt.tv_nsec;
+    for (int i = 0; i <= 40; i++) fprintf(f, "%.3f,30\n", now - 10.0 + 0.5 * i);
+    fclose(f);
+    hb__energy_config c = {.sources = "none", .meter_log = path, .meter_log_scope = "dram"};
+    hb__energy *E = NULL;
+    char err[512];
+    assert_int_equal(hb__energy_create(&c, &E, err, sizeof err), HB_OK);
+    hb_device cpu = make_dev(&k_cpu_platform, "cpu:0", NULL);
+    hb__energy_measure_begin(E, &cpu);
+    double a = hb__now() - 8.0;
+    hb__energy_add_window(E, a, a + 6.0, 1);
+    json_t *en = hb__energy_measure_end(E, 1e9, "GFLOP/s", 0);
+    assert_true(json_is_null(json_object_get(en, "joules")));
+    json_t *lm = meter_in(en, "external-log");
+    assert_true(json_is_true(json_object_get(lm, "covers_device")));
+    assert_double_equal(num(lm, "average_watts"), 30.0, 1e-9);
+    /* 12 samples strictly inside 6 s at 2 Hz (11 or 12 by phase): not uncertain */
+    assert_false(json_is_true(json_object_get(lm, "uncertain")));
+    json_decref(en);
+    hb__energy_destroy(E);
+    unlink(path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counter_interpolation),
@@ -363,6 +498,9 @@ int main(void) {
         cmocka_unit_test(test_no_meters_reason),
         cmocka_unit_test(test_external_log_alignment),
         cmocka_unit_test(test_check_sources),
+        cmocka_unit_test(test_frozen_failed_after_and_coverage),
+        cmocka_unit_test(test_log_live_and_hostile),
+        cmocka_unit_test(test_log_dram_scope_not_headline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -489,6 +489,8 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     if (o.counters && bad_list(o.counters))
         return bad("run", "--counters: '%s' has an empty item%s", o.counters, "");
     if (o.meter_log && !*o.meter_log) return bad("run", "--meter-log: empty file name%s%s", "", "");
+    if ((o.meter_log_scope || o.meter_log_offset != 0.0) && !o.meter_log)
+        return bad("run", "--meter-log-scope and --meter-log-offset need --meter-log%s%s", "", "");
     {
         char e[512] = "";
         if (hb_check_meter_sources(o.meters, e, sizeof e) != HB_OK ||

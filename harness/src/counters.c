@@ -621,9 +621,10 @@ hb__counters *hb__counters_open(const char *names) {
     if (!c) return NULL;
     if (build_events(c, names) || list_threads(c)) goto nomem;
     c->fd = malloc(c->nthr * c->nev * sizeof *c->fd);
+    if (!c->fd) goto nomem;
+    for (size_t i = 0; i < c->nthr * c->nev; i++) c->fd[i] = -1; /* before any goto nomem */
     c->base = calloc(c->nthr * c->nev, sizeof *c->base);
-    if (!c->fd || !c->base) goto nomem;
-    for (size_t i = 0; i < c->nthr * c->nev; i++) c->fd[i] = -1;
+    if (!c->base) goto nomem;
     raise_nofile(c, c->nthr * c->nev);
     if (open_first_thread(c)) goto nomem;
     /* compact away threads that exited between the listing and the opening */
@@ -760,12 +761,20 @@ json_t *hb__counters_json(const hb__counters *c) {
             json_object_set_new(j, "value", json_integer((json_int_t)llround(sum)));
             json_object_set_new(j, "scaled", json_boolean(scaled));
             json_object_set_new(j, "running_fraction", en > 0 ? json_real(run / en) : json_null());
-            json_object_set_new(j, "reason", json_string(""));
             any_scaled |= scaled;
             any_user_only |= e->user_only;
-            if (e->missing)
+            if (e->missing) {
+                /* a sum over some threads only: say so on the event itself, not only in the
+                   run's note, so nobody reads it as the whole process */
+                char why[256];
+                snprintf(why, sizeof why, "partial: not counted on %d of %zu thread(s): %s",
+                         e->missing, c->nthr, strerror(e->missing_errno));
+                json_object_set_new(j, "reason", json_string(why));
+                json_object_set_new(j, "partial", json_true());
                 append(partial, sizeof partial, "%s not counted on %d thread(s): %s; ", e->name,
                        e->missing, strerror(e->missing_errno));
+            } else
+                json_object_set_new(j, "reason", json_string(""));
         }
         json_array_append_new(arr, j);
     }

@@ -33,8 +33,10 @@ typedef struct mstate {
     hb__meter *m;
     pthread_mutex_t mu; /* serialises read() and guards the series */
     series s;
-    int failures; /* failed reads since the measurement began */
-    int overflow; /* samples dropped (MAX_SAMPLES) */
+    int failures;      /* failed reads since the measurement began */
+    double fail_t[64]; /* their times (the first 64) */
+    int fail_overflow; /* more than 64: treated as touching every window */
+    int overflow;      /* samples dropped (MAX_SAMPLES) */
     char last_err[256];
     pthread_t th;
     int th_started;
@@ -49,6 +51,7 @@ typedef struct window {
 
 struct hb__energy {
     hb__meter_list list;
+    volatile sig_atomic_t *stop_flag; /* the runner's signal counter: waits end early */
     mstate *ms;
     size_t nm;
     pthread_mutex_t stop_mu;
@@ -147,21 +150,38 @@ static void series_push(mstate *st, double t, double v) {
     s->t[s->n] = t, s->v[s->n] = v, s->n++;
 }
 
+/* One reading. A cheap meter is read under its lock (the sampler and the runner's marks both
+   read it). A slow one (IPMI: a process per reading) is read only by its sampler thread, so
+   outside the lock: the runner never waits for a BMC to answer. */
 static void read_meter(mstate *st) {
     char err[256] = "";
     double v = 0.0;
-    pthread_mutex_lock(&st->mu);
+    int locked = st->m->cheap;
+    if (locked) pthread_mutex_lock(&st->mu);
     double t0 = hb__now();
     int rc = st->m->ops->read(st->m, &v, err, sizeof err);
     double t1 = hb__now();
+    if (!locked) pthread_mutex_lock(&st->mu);
     if (rc == 0 && isfinite(v))
         series_push(st, 0.5 * (t0 + t1), v);
     else {
+        if (st->failures < (int)(sizeof st->fail_t / sizeof st->fail_t[0]))
+            st->fail_t[st->failures] = 0.5 * (t0 + t1);
+        else
+            st->fail_overflow = 1;
         st->failures++;
         snprintf(st->last_err, sizeof st->last_err, "%s",
                  err[0] ? err : "the meter returned a non-finite value");
     }
     pthread_mutex_unlock(&st->mu);
+}
+
+static int stopping(const hb__energy *E) {
+    return E->stop_flag && *E->stop_flag;
+}
+
+void hb__energy_set_stop_flag(hb__energy *E, volatile sig_atomic_t *flag) {
+    if (E) E->stop_flag = flag;
 }
 
 typedef struct sampler_arg {
@@ -287,7 +307,7 @@ hb_status hb__energy_create(const hb__energy_config *c, hb__energy **out, char *
             pthread_mutex_lock(&st->mu);
             int ready = st->s.n > 0 || st->failures > 0;
             pthread_mutex_unlock(&st->mu);
-            if (ready || !st->th_started || hb__now() > limit) break;
+            if (ready || !st->th_started || hb__now() > limit) break; /* ≤ 3 s */
             struct timespec ts = {0, 5 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
@@ -383,6 +403,7 @@ static void trim(mstate *st) {
         st->s.n = 1;
     }
     st->failures = 0;
+    st->fail_overflow = 0;
     st->overflow = 0;
     st->last_err[0] = '\0';
     pthread_mutex_unlock(&st->mu);
@@ -397,7 +418,9 @@ static const char *device_pci(const hb_device *dev) {
 /* Coverage rank (1 = the preferred headline .. 4 = node AC; 5 = DRAM, which covers the CPU's
    work but is never its headline), 0 = the meter does not cover the device. */
 static int coverage(hb__meter_scope scope, const char *pci, const hb_device *dev) {
-    int is_cpu = strcmp(dev->platform->name, "cpu") == 0;
+    /* by the device's type, not its platform: a PoCL device or a plugin's CPU device runs on
+       the same packages */
+    int is_cpu = strcmp(dev->info.type, "cpu") == 0;
     if (scope == HB_SCOPE_NODE_AC) return 4;
     if (is_cpu) {
         if (scope == HB_SCOPE_CPU_PACKAGE) return 1;
@@ -410,9 +433,19 @@ static int coverage(hb__meter_scope scope, const char *pci, const hb_device *dev
     return 0;
 }
 
+static double mono_to_unix_now(void) {
+    struct timespec rt, mt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    clock_gettime(CLOCK_MONOTONIC, &mt);
+    return ((double)rt.tv_sec + 1e-9 * rt.tv_nsec) - ((double)mt.tv_sec + 1e-9 * mt.tv_nsec);
+}
+
 void hb__energy_measure_begin(hb__energy *E, const hb_device *dev) {
     if (!E) return;
     E->nw = 0;
+    /* taken again per measurement: a wall-clock step during a long run (NTP) then shifts
+       only the records after it */
+    E->mono_to_unix = mono_to_unix_now();
     snprintf(E->dev_id, sizeof E->dev_id, "%s", dev->info.id);
     for (size_t i = 0; i < E->nm; i++) {
         trim(&E->ms[i]);
@@ -455,7 +488,7 @@ static void wait_past(hb__energy *E, double b) {
             pthread_mutex_lock(&st->mu);
             int ok = st->s.n && st->s.t[st->s.n - 1] >= b;
             pthread_mutex_unlock(&st->mu);
-            if (ok || hb__now() > limit || !st->th_started) break;
+            if (ok || hb__now() > limit || !st->th_started || stopping(E)) break;
             struct timespec ts = {0, 10 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
@@ -521,7 +554,9 @@ static json_t *figure_json(const char *name, const char *source, hb__meter_scope
     json_object_set_new(o, "average_watts",
                         have && seconds > 0 ? json_real(f->joules / seconds) : json_null());
     json_object_set_new(o, "ops_per_joule",
-                        have && f->joules > 0 ? json_real(ops / f->joules * 1e-9) : json_null());
+                        have && f->joules > 0 && isfinite(ops / f->joules)
+                            ? json_real(ops / f->joules * 1e-9)
+                            : json_null());
     json_object_set_new(o, "ops_per_joule_unit", json_string(unit));
     json_object_set_new(o, "samples", json_integer((json_int_t)nsamples));
     json_object_set_new(o, "uncertain", json_boolean(f->uncertain));
@@ -552,7 +587,24 @@ static void meter_figure(mstate *st, const window *w, size_t nw, double seconds,
     f->reason[0] = '\0';
     pthread_mutex_lock(&st->mu);
     *nsamples = nw ? samples_within(st->s.t, st->s.n, w[0].a, w[nw - 1].b) : 0;
-    if (st->failures)
+    /* a failed reading matters when it falls between the readings that bracket the windows
+       (it may hide a reset or leave a hole); failures before or after them do not */
+    int touching = st->fail_overflow;
+    if (nw && st->s.n) {
+        double lo = -INFINITY, hi = INFINITY;
+        for (size_t i = 0; i < st->s.n; i++) {
+            if (st->s.t[i] <= w[0].a) lo = st->s.t[i];
+            if (st->s.t[i] >= w[nw - 1].b) {
+                hi = st->s.t[i];
+                break;
+            }
+        }
+        for (int i = 0; i < st->failures && i < (int)(sizeof st->fail_t / sizeof st->fail_t[0]);
+             i++)
+            if (st->fail_t[i] > lo && st->fail_t[i] < hi) touching = 1;
+    } else if (st->failures)
+        touching = 1;
+    if (touching)
         snprintf(f->reason, sizeof f->reason, "%d reading(s) failed during the measurement: %s",
                  st->failures, st->last_err);
     else if (st->overflow)
@@ -568,7 +620,29 @@ static void meter_figure(mstate *st, const window *w, size_t nw, double seconds,
         f->joules = NAN;
     }
     pthread_mutex_unlock(&st->mu);
-    if (!isfinite(f->joules)) return;
+    if (f->reason[0]) return;
+    if (!isfinite(f->joules)) {
+        snprintf(f->reason, sizeof f->reason,
+                 "the figure is not a finite number (a broken sensor?)");
+        f->joules = NAN;
+        return;
+    }
+    if (f->joules == 0.0 && seconds > 0) {
+        /* no device draws nothing: a counter that never moves (some VMs expose a frozen
+           energy_uj) or a power file that reads 0 is not a measurement of zero */
+        if (st->m->kind == HB_METER_ENERGY && seconds < 2.0 * st->m->resolution)
+            snprintf(f->reason, sizeof f->reason,
+                     "the counter did not change in the %.3g s window, shorter than its %.3g s "
+                     "update period",
+                     seconds, st->m->resolution);
+        else
+            snprintf(f->reason, sizeof f->reason,
+                     "the meter did not move over %.3g s (%s): a frozen or virtualised sensor",
+                     seconds,
+                     st->m->kind == HB_METER_ENERGY ? "counter unchanged" : "0 W throughout");
+        f->joules = NAN;
+        return;
+    }
     if (seconds < st->m->min_window) {
         f->uncertain = 1;
         snprintf(f->reason, sizeof f->reason,
@@ -592,6 +666,12 @@ static void meter_figure(mstate *st, const window *w, size_t nw, double seconds,
     }
 }
 
+static size_t samples_inside(const double *t, size_t n, double a, double b) {
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) c += t[i] > a && t[i] < b;
+    return c;
+}
+
 static void log_figure(hb__energy *E, const window *w, size_t nw, double seconds, figure *f,
                        size_t *nsamples) {
     f->joules = NAN;
@@ -606,18 +686,19 @@ static void log_figure(hb__energy *E, const window *w, size_t nw, double seconds
     double shift = E->mono_to_unix - E->log_offset;
     double b_log = w[nw - 1].b + shift;
     hb__power_log log = {0};
+    hb__power_log_skips skips;
     char err[256];
     double limit = hb__now() + 5.0;
+    /* the logger may still be writing: wait (≤ 5 s) for the log to pass the window's end */
     for (;;) {
         hb__power_log_free(&log);
-        memset(&log, 0, sizeof log);
-        if (hb__power_log_load(E->log_path, &log, err, sizeof err) != 0) {
+        if (hb__power_log_load_live(E->log_path, &log, 1, &skips, err, sizeof err) != 0) {
             snprintf(f->reason, sizeof f->reason, "external log unreadable now: %s", err);
             hb__power_log_free(&log);
             return;
         }
         if (log.n && log.t[log.n - 1] >= b_log) break;
-        if (hb__now() > limit) break;
+        if (hb__now() > limit || stopping(E)) break;
         struct timespec ts = {0, 250 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
@@ -629,6 +710,7 @@ static void log_figure(hb__energy *E, const window *w, size_t nw, double seconds
     }
     for (size_t i = 0; i < nw; i++) lw[i] = (window){w[i].a + shift, w[i].b + shift, w[i].reps};
     *nsamples = samples_within(log.t, log.n, lw[0].a, lw[nw - 1].b);
+    size_t inside = samples_inside(log.t, log.n, lw[0].a, lw[nw - 1].b);
     if (series_windows(HB_METER_POWER, log.t, log.w, log.n, lw, nw, &f->joules) != 0) {
         f->joules = NAN;
         snprintf(f->reason, sizeof f->reason,
@@ -636,11 +718,22 @@ static void log_figure(hb__energy *E, const window *w, size_t nw, double seconds
                  "(Unix seconds, after the %+g s clock offset)",
                  log.n, log.n ? log.t[0] : 0.0, log.n ? log.t[log.n - 1] : 0.0, lw[0].a,
                  lw[nw - 1].b, E->log_offset);
-    } else if (*nsamples < 10) {
+    } else if (!isfinite(f->joules)) {
+        f->joules = NAN;
+        snprintf(f->reason, sizeof f->reason, "the figure is not a finite number");
+    } else if (f->joules == 0.0 && seconds > 0) {
+        f->joules = NAN;
+        snprintf(f->reason, sizeof f->reason, "the log reads 0 W throughout the window");
+    } else if (skips.count) {
+        f->uncertain = 1;
+        snprintf(f->reason, sizeof f->reason,
+                 "uncertain: %zu malformed log line(s) skipped, the first: %.230s", skips.count,
+                 skips.first);
+    } else if (inside < 10) {
         f->uncertain = 1;
         snprintf(f->reason, sizeof f->reason,
                  "uncertain: %zu log samples inside the %.3g s window (EEHPC asks for >= 10)",
-                 *nsamples, seconds);
+                 inside, seconds);
     }
     free(lw);
     hb__power_log_free(&log);
@@ -685,7 +778,7 @@ json_t *hb__energy_measure_end(hb__energy *E, double ops_per_run, const char *ra
                                  E->log_covers != 0, &f, seconds, ops, unit, ns);
         json_array_append_new(meters, mj);
         /* a calibrated external meter wins over an in-band sensor of the same scope */
-        if (E->log_covers && isfinite(f.joules) && E->log_covers <= best_rank)
+        if (E->log_covers && E->log_covers <= 4 && isfinite(f.joules) && E->log_covers <= best_rank)
             best = mj, best_rank = E->log_covers;
     }
 
@@ -742,7 +835,7 @@ json_t *hb__energy_idle(hb__energy *E, double seconds) {
     for (size_t i = 0; i < E->nm; i++) trim(&E->ms[i]);
     hb__energy_mark(E);
     double a = hb__now();
-    while (hb__now() - a < seconds) {
+    while (hb__now() - a < seconds && !stopping(E)) {
         struct timespec ts = {0, 50 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }

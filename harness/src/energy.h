@@ -10,6 +10,8 @@
 #ifndef HB_ENERGY_H
 #define HB_ENERGY_H
 
+#include <signal.h>
+
 #include "hetbench/hetbench.h"
 #include "meter.h"
 
@@ -37,6 +39,9 @@ int hb__energy_check_sources(const char *sources, char *err, size_t errlen);
    meter gives a valid hb__energy with no meters. */
 hb_status hb__energy_create(const hb__energy_config *c, hb__energy **out, char *err, size_t errlen);
 void hb__energy_destroy(hb__energy *E);
+/* The runner's signal counter: the idle baseline and the waits for slow meters and logs end
+   early once it is non-zero. */
+void hb__energy_set_stop_flag(hb__energy *E, volatile sig_atomic_t *flag);
 size_t hb__energy_meter_count(const hb__energy *E);
 
 /* {"meters": [...], "unavailable": [...], "external_log": ...} for results and `info`. */

@@ -126,8 +126,21 @@ typedef struct hb__power_log {
     double *t, *w;
     size_t n, cap;
 } hb__power_log;
-/* Parses the whole file. On a malformed line: -1 with "FILE:LINE: field 'watts': ..." in err. */
+#define HB_POWER_LOG_MAX_LINE 4096 /* bytes: longer lines mean it is not a meter log */
+#define HB_POWER_LOG_MAX_WATTS 1e9 /* 1 GW: beyond any facility */
+/* Parses the whole file (a regular file: a device or pipe is refused). On a malformed line:
+   -1 with "FILE:LINE: field 'watts': ..." in err. */
 int hb__power_log_load(const char *path, hb__power_log *log, char *err, size_t errlen);
+/* Malformed lines skipped by a live reload. */
+typedef struct hb__power_log_skips {
+    size_t count;
+    char first[320]; /* "FILE:LINE: field ...: ..." of the first */
+} hb__power_log_skips;
+/* The same for a log a logger is still writing (live = 1): a last line without its newline is
+   left for the next reload, and malformed lines are skipped and counted in skips instead of
+   failing the load. live = 0 is hb__power_log_load. */
+int hb__power_log_load_live(const char *path, hb__power_log *log, int live,
+                            hb__power_log_skips *skips, char *err, size_t errlen);
 /* Parses one line (no newline). Returns 1 (sample), 0 (blank, comment or header allowed only
    when is_first_data is set), -1 (malformed: err names the field). */
 int hb__power_log_parse_line(const char *line, int allow_header, double *t, double *w, char *err,

@@ -14,10 +14,13 @@
  * Numbers are read with strtod, which follows LC_NUMERIC: hetbench never calls setlocale, so
  * the "C" locale and its '.' decimal point apply. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "meter.h"
 #include "meter_remote.h"
@@ -149,6 +152,9 @@ static int parse_watts(const char *s, double *w, char *err, size_t errlen) {
     double x = strtod(s, NULL);
     if (!isfinite(x) || errno == ERANGE) FAIL("'%s' is out of range", s);
     if (x < 0) FAIL("'%s' is negative", s);
+    /* a gigawatt is beyond any facility: a larger value is a broken log, and the trapezoid
+       sums must stay far from overflow */
+    if (x > HB_POWER_LOG_MAX_WATTS) FAIL("'%s' W is implausible (more than 1 GW)", s);
     *w = x + 0.0; /* -0 → 0 */
     return 0;
 }
@@ -207,26 +213,77 @@ static int append(hb__power_log *log, double t, double w) {
     return 0;
 }
 
+/* Opens a regular file for reading without blocking on a FIFO; NULL with the reason. */
+static FILE *open_regular(const char *path, char *err, size_t errlen) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file (a log file is needed, not a device or pipe)",
+                 path);
+        close(fd);
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 int hb__power_log_load(const char *path, hb__power_log *log, char *err, size_t errlen) {
+    return hb__power_log_load_live(path, log, 0, NULL, err, errlen);
+}
+
+int hb__power_log_load_live(const char *path, hb__power_log *log, int live,
+                            hb__power_log_skips *skips, char *err, size_t errlen) {
     memset(log, 0, sizeof *log);
-    FILE *f = fopen(path, "r");
-    if (!f) FAIL("%s: %s", path, strerror(errno));
+    if (skips) memset(skips, 0, sizeof *skips);
+    FILE *f = open_regular(path, err, errlen);
+    if (!f) return -1;
     char *line = NULL, why[200];
     size_t cap = 0, lineno = 0, prev_line = 0;
     ssize_t len;
     int header_seen = 0, rc = 0;
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    while ((errno = 0, len = getline(&line, &cap, f)) >= 0) {
         lineno++;
         char *s = line;
-        if (lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, len -= 3; /* BOM */
-        if (strlen(s) != (size_t)len) {
-            snprintf(err, errlen, "%s:%zu: a NUL byte (not a text file?)", path, lineno);
+        /* a live log's last line without its newline is still being written: not a sample */
+        if (live && (len == 0 || s[len - 1] != '\n')) break;
+        if (len > HB_POWER_LOG_MAX_LINE) {
+            snprintf(err, errlen, "%s:%zu: line longer than %d bytes (not a meter log?)", path,
+                     lineno, HB_POWER_LOG_MAX_LINE);
             rc = -1;
             break;
         }
+        if (lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, len -= 3; /* BOM */
         double t, w;
-        int r = hb__power_log_parse_line(s, log->n == 0 && !header_seen, &t, &w, why, sizeof why);
+        int r;
+        if (strlen(s) != (size_t)len) {
+            snprintf(why, sizeof why, "a NUL byte (not a text file?)");
+            r = -1;
+        } else
+            r = hb__power_log_parse_line(s, log->n == 0 && !header_seen, &t, &w, why, sizeof why);
+        if (r == 1 && log->n > 0 && !(t > log->t[log->n - 1])) {
+            snprintf(why, sizeof why,
+                     "field 'timestamp': %.15g is not after the previous sample's %.15g "
+                     "(line %zu); times must increase",
+                     t, log->t[log->n - 1], prev_line);
+            r = -1;
+        }
         if (r < 0) {
+            /* at the start a malformed log is bad input; during a run a line the logger
+               garbled is skipped and counted, so one glitch does not void every later record */
+            if (live && skips) {
+                if (skips->count++ == 0)
+                    snprintf(skips->first, sizeof skips->first, "%s:%zu: %s", path, lineno, why);
+                continue;
+            }
             snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
             rc = -1;
             break;
@@ -236,14 +293,6 @@ int hb__power_log_load(const char *path, hb__power_log *log, char *err, size_t e
             if (*b && *b != '#') header_seen = 1;
             continue;
         }
-        if (log->n > 0 && !(t > log->t[log->n - 1])) {
-            snprintf(err, errlen,
-                     "%s:%zu: field 'timestamp': %.15g is not after the previous sample's %.15g "
-                     "(line %zu); times must increase",
-                     path, lineno, t, log->t[log->n - 1], prev_line);
-            rc = -1;
-            break;
-        }
         if (append(log, t, w) != 0) {
             snprintf(err, errlen, "%s:%zu: out of memory", path, lineno);
             rc = -1;
@@ -251,7 +300,7 @@ int hb__power_log_load(const char *path, hb__power_log *log, char *err, size_t e
         }
         prev_line = lineno;
     }
-    if (rc == 0 && ferror(f)) {
+    if (rc == 0 && (ferror(f) || (len < 0 && errno == ENOMEM))) {
         snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
         rc = -1;
     }

@@ -733,6 +733,7 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
             json_decref(pl.not_applicable);
             return s;
         }
+        hb__energy_set_stop_flag(energy, &g_signals);
     }
     double min_time = o->min_time >= 0 ? o->min_time : hb__suite_default_min_time(o->suite);
     char started[32];
@@ -772,6 +773,13 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
         .o = o, .min_time = min_time, .energy_window = energy_window, .energy = energy, .pg = &pg};
     hb_status result = HB_OK;
     for (size_t i = 0; i < pl.n; i++) {
+        if (g_signals) { /* during the idle baseline: nothing measured, the run stops here */
+            result = HB_E_INTERRUPTED;
+            hb__set_err(err, errlen, "interrupted before the first measurement");
+            char werr[256];
+            if (o->output) hb__json_write_atomic(doc, o->output, werr, sizeof werr);
+            break;
+        }
         const plan_item *it = &pl.items[i];
         const hb_device *dev = hb_device_at(ctx, it->dev);
         hb_size size = it->size;

@@ -83,8 +83,8 @@ typedef struct hb_run_options {
     const char *meter_log;       /* external meter log (CSV "timestamp,watts"), NULL = none */
     double meter_log_offset;     /* seconds added to the log's timestamps */
     const char *meter_log_scope; /* NULL = "node-ac" */
-    double energy_window; /* < 0: suite default; longest stretch of a timed window for the
-                             meters' resolution (s) */
+    double energy_window;        /* < 0: suite default; longest stretch of a timed window for the
+                                    meters' resolution (s) */
     double idle_seconds;  /* < 0: suite default; idle baseline before the run (s), 0 = none */
     const char *counters; /* NULL = default set; "none" = off; else libpfm4 event names */
 } hb_run_options;
