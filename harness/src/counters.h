@@ -31,8 +31,8 @@ int hb__counters_check_names(const char *names, char *err, size_t errlen);
 hb__counters *hb__counters_open(const char *names);
 /* Zero all counts. */
 void hb__counters_reset(hb__counters *c);
-/* Enable / disable counting (called just outside each timed window; cheap: one ioctl per
-   thread and group). */
+/* Enable / disable counting (around each counted window, in a pass after the timed one; one ioctl
+   per thread and group). */
 void hb__counters_begin(hb__counters *c);
 void hb__counters_end(hb__counters *c);
 /* The record's "counters" object:
