@@ -427,7 +427,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     void *state = NULL;
     hb_record_status rs = HB_REC_ERROR;
     hb_verification v1, v2;
-    double *samples = NULL;
+    double *samples = NULL, *host = NULL; /* timed samples; host-clock times of the same runs */
     hb__counters *counters = NULL;
     json_t *energy_fig = NULL;
     s = im->setup(dev, &p, &state, msg, sizeof msg);
@@ -478,7 +478,8 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     int reps = hb_calibrate_reps(t_once, env->min_time, o->min_reps, o->max_reps);
     int cap = reps;
     samples = malloc((size_t)cap * sizeof *samples);
-    if (!samples) {
+    host = malloc((size_t)cap * sizeof *host);
+    if (!samples || !host) {
         rs = HB_REC_ERROR;
         set_status(rec, rs, "out of memory for timing samples");
         goto out_impl;
@@ -499,7 +500,10 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
             int ncap = cap * 2 < o->max_reps ? cap * 2 : o->max_reps;
             double *ns = realloc(samples, (size_t)ncap * sizeof *ns);
             if (!ns) break;
-            samples = ns, cap = ncap;
+            samples = ns;
+            double *nh = realloc(host, (size_t)ncap * sizeof *nh);
+            if (!nh) break;
+            host = nh, cap = ncap;
         }
         progress_show(env->pg, "measuring", done + 1, reps > done ? reps : done + 1);
         double t0;
@@ -512,6 +516,22 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         }
         if (done == 0) span_start = t0;
         span_end = t0 + samples[done];
+        host[done] = samples[done];
+        if (im->device_seconds) {
+            /* the device's own timer (profiling events) is the sample; it must fit inside
+               the host's window around run() */
+            double d = im->device_seconds(state);
+            if (!(d > 0) || d > host[done] * 1.05 + 50e-6) {
+                snprintf(msg, sizeof msg,
+                         "repetition %d: the device timer (%.6g s) disagrees with the host clock "
+                         "around the run (%.6g s)",
+                         done + 1, d, host[done]);
+                rs = HB_REC_ERROR;
+                set_status(rec, rs, msg);
+                goto out_impl;
+            }
+            samples[done] = d;
+        }
         measured += samples[done];
         done++;
         window_time = per_rep ? measured : span_end - span_start;
@@ -588,7 +608,14 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     hb_stats_compute(samples, done, &st);
     json_t *tm = json_object();
     json_object_set_new(tm, "unit", json_string("s"));
-    json_object_set_new(tm, "clock", json_string("host CLOCK_MONOTONIC"));
+    if (im->device_seconds) {
+        hb_stats hst;
+        hb_stats_compute(host, done, &hst);
+        json_object_set_new(tm, "clock", json_string("device timer (profiling events)"));
+        json_object_set_new(tm, "host_median", json_real(hst.median));
+        json_object_set_new(tm, "device_host_ratio", json_real(st.median / hst.median));
+    } else
+        json_object_set_new(tm, "clock", json_string("host CLOCK_MONOTONIC"));
     json_object_set_new(tm, "warmup_runs", json_integer(o->warmup));
     json_object_set_new(tm, "repetitions", json_integer(done));
     json_object_set_new(tm, "min_time", json_real(env->min_time));
@@ -646,6 +673,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         set_status(rec, rs, msg);
     }
 out_impl:
+    free(host);
     json_decref(energy_fig);
     if (counters) hb__counters_close(counters);
     free(samples);

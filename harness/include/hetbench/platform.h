@@ -17,7 +17,8 @@
 extern "C" {
 #endif
 
-#define HB_PLATFORM_ABI 1u
+/* 2: hb_impl gained device_seconds (device timers: OpenCL profiling events, CUDA events). */
+#define HB_PLATFORM_ABI 2u
 #define HB_PLATFORM_ENTRY_SYMBOL "hetbench_platform_entry"
 
 #define HB_MAX_PROPS 32
@@ -69,6 +70,10 @@ typedef struct hb_impl {
     void (*teardown)(void *state);
     /* Optional: what exactly ran (library + version, micro-kernel, block sizes). */
     const char *(*detail)(void *state);
+    /* Optional: the device's own time of the last run() in seconds (OpenCL profiling events,
+       CUDA events), or < 0 when it has none. When present, the runner times with it and
+       cross-checks it against the host clock around run(). */
+    double (*device_seconds)(void *state);
 } hb_impl;
 
 typedef struct hb_platform {
