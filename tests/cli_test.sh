@@ -304,7 +304,7 @@ t_dry_run() {
   expect 0 "run --suite node --dry-run" -- "$HB" run --suite node --dry-run -o "$tmp/dry.json"
   grep_in "$tmp/out" "dry run: nothing measured" "--dry-run"
   grep_in "$tmp/out" "lu " "--dry-run"
-  grep_in "$tmp/out" "gemm    -      f64   base" "--dry-run (node gemm)"
+  grep_in "$tmp/out" "gemm     -            f64   base" "--dry-run (node gemm)"
   if [ -e "$tmp/dry.json" ]; then fail "--dry-run wrote a result file"; else pass "--dry-run wrote no file"; fi
   expect 0 "run --kernel gemm --size 7x5x3 --dry-run" -- "$HB" run --kernel gemm --size 7x5x3 --dry-run
   grep_in "$tmp/out" "7x5x3" "--dry-run --size"
@@ -346,7 +346,7 @@ t_check() {
   grep_in "$tmp/err" "$tmp/broken.json:3:" "show malformed JSON (file:line)"
   expect 0 "run for show" -- "$HB" run -q --kernel stream --precision f32 --size 1003 --min-time 0 -o "$tmp/show.json"
   expect 0 "show a result" -- "$HB" show "$tmp/show.json"
-  grep_in "$tmp/out" "triad  f32   base  cpu:0    1003" "show"
+  grep_in "$tmp/out" "triad        f32   base  cpu:0      1003" "show"
   grep_in "$tmp/out" "host " "show"
 }
 

@@ -18,7 +18,10 @@ if [ "$rc" -ne 0 ]; then echo "FAIL: expected exit 0"; tail -20 "$tmp/err"; exit
 import json, sys
 d = json.load(open(sys.argv[1]))
 kernels = {r["kernel"] for r in d["records"]}
-assert kernels == {"gemm", "lu", "stream"}, kernels
+assert kernels == {"gemm", "lu", "stream", "peak", "transfer", "latency"} or \
+    kernels == {"gemm", "lu", "stream", "peak", "latency"}, kernels  # transfer: accelerators only
+devices = {r["device"] for r in d["records"]}
+assert "cpu:0" in devices, devices
 kinds = {(r["kernel"], r["implementation"]["kind"]) for r in d["records"]}
 for k in ("gemm", "lu"):
     assert (k, "base") in kinds and (k, "peak") in kinds, kinds

@@ -167,7 +167,13 @@ static void test_kernel(void **state) {
            k->name, c.verified, c.unsupported, nimpls_seen);
     fflush(stdout);
     assert_true(nimpls_seen > 0);
-    assert_true(c.verified > 0);
+    /* every kernel is verified somewhere — except one that only accelerators can run
+       (transfer) on a machine without any: then every case must be unsupported with a
+       reason, which run_one already required */
+    if (strcmp(k->name, "transfer") != 0 || hb_device_count(g_ctx) > 1)
+        assert_true(c.verified > 0);
+    else
+        assert_true(c.unsupported > 0);
     assert_int_equal(c.failed, 0);
 }
 

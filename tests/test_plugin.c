@@ -28,6 +28,14 @@ static hb_context *make_ctx(const char *plugin_path) {
     return ctx;
 }
 
+/* The built-in platforms of this build (cpu, and opencl when built with it). */
+static size_t builtin_platforms(void) {
+    hb_context *ctx = make_ctx(NULL);
+    size_t n = hb_platform_count(ctx);
+    hb_context_destroy(ctx);
+    return n;
+}
+
 static const hb_device *find_dev(hb_context *ctx, const char *id) {
     for (size_t i = 0; i < hb_device_count(ctx); i++)
         if (!strcmp(hb_device_at(ctx, i)->info.id, id)) return hb_device_at(ctx, i);
@@ -49,7 +57,7 @@ static void test_good_plugin_registers(void **state) {
     assert_string_equal(d->platform->name, "fake");
     assert_string_equal(d->info.name, "Fake Test Accelerator");
     assert_non_null(find_dev(ctx, "cpu:0")); /* the built-in platform is still there */
-    assert_int_equal(hb_platform_count(ctx), 2);
+    assert_int_equal(hb_platform_count(ctx), builtin_platforms() + 1);
 
     size_t idx[8];
     size_t n = hb_device_select(ctx, "fake", idx, 8);
@@ -136,7 +144,7 @@ static void test_bad_abi_rejected(void **state) {
     for (size_t i = 0; i < hb_plugin_problem_count(ctx); i++)
         if (strstr(hb_plugin_problem_at(ctx, i), "ABI")) abi = 1;
     if (!abi) fail_msg("no plugin problem mentions the ABI: %s", hb_plugin_problem_at(ctx, 0));
-    assert_int_equal(hb_platform_count(ctx), 1);
+    assert_int_equal(hb_platform_count(ctx), builtin_platforms());
     assert_non_null(find_dev(ctx, "cpu:0"));
     hb_context_destroy(ctx);
 }
@@ -159,7 +167,7 @@ static void test_no_plugin_path(void **state) {
     hb_context *ctx = make_ctx(NULL);
     assert_null(find_dev(ctx, "fake:0"));
     assert_int_equal(hb_plugin_problem_count(ctx), 0);
-    assert_int_equal(hb_platform_count(ctx), 1);
+    assert_int_equal(hb_platform_count(ctx), builtin_platforms());
     hb_context_destroy(ctx);
 }
 

@@ -11,6 +11,12 @@
 /* ---- util.c ---- */
 void hb__set_err(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 double hb__now(void); /* CLOCK_MONOTONIC seconds */
+/* The reason an implementation's run/reset/finish failed, noted on the calling thread by
+   built-in implementations (e.g. "stream on <device>: clEnqueueNDRangeKernel:
+   CL_OUT_OF_RESOURCES (-5)"); the runner puts it in the record. */
+void hb__note_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *hb__noted_error(void);
+void hb__clear_noted_error(void);
 /* 64-byte aligned allocation (NULL on failure or zero size); free with hb__free. */
 void *hb__alloc(size_t bytes);
 void hb__free(void *p);
@@ -50,6 +56,9 @@ const struct hwloc_bitmap_s *hb__usable_cpuset(void); /* allowed ∩ initial aff
 extern const hb_kernel hb__kernel_gemm;
 extern const hb_kernel hb__kernel_lu;
 extern const hb_kernel hb__kernel_stream;
+extern const hb_kernel hb__kernel_peak;
+extern const hb_kernel hb__kernel_transfer;
+extern const hb_kernel hb__kernel_latency;
 const hb_platform *hb__cpu_platform(void);
 /* kernels/lu/lu.c: copy the original A into work and b into x (untimed reset of both LU impls) */
 void hb__lu_reset_copy(const hb_problem *p, double *work);
@@ -58,6 +67,41 @@ void hb__lu_reset_copy(const hb_problem *p, double *work);
 extern const hb_impl hb__gemm_cpu_base;
 extern const hb_impl hb__lu_cpu_base;
 extern const hb_impl hb__stream_cpu_base;
+extern const hb_impl hb__peak_cpu_base;
+extern const hb_impl hb__transfer_cpu_base;
+extern const hb_impl hb__latency_cpu_base;
+
+/* peak (kernels/peak/peak.c): per element i, HB__PEAK_CHAINS independent chains of
+   HB__PEAK_STEPS steps, chain c starting from in[i] + c/16 (float variants: x = x·a + b, fused
+   or not; i8: acc += dot4(the 4 bytes of acc as int8, w), modulo 2^32); out[i] = the sum of
+   the chains. Element types: f64 double, f32 float, f16 uint16_t bits, i8 uint32_t. */
+#define HB__PEAK_CHAINS 16
+#define HB__PEAK_STEPS 1024
+typedef struct hb__peak_data {
+    void *in;
+    void *out;
+    double a, b; /* float variants: exact in every precision */
+    int8_t w[4]; /* i8 weights */
+} hb__peak_data;
+
+/* transfer (kernels/transfer/transfer.c): n floats; the implementation moves src to the
+   device and back (untimed except the measured direction) and leaves the copy in dst. */
+typedef struct hb__transfer_data {
+    float *src;
+    float *dst;
+} hb__transfer_data;
+enum { HB__XFER_H2D_PAGEABLE = 0, HB__XFER_D2H_PAGEABLE, HB__XFER_H2D_PINNED, HB__XFER_D2H_PINNED };
+
+/* latency (kernels/latency/latency.c): one run = n launches; launch j writes
+   token + j·HB__LATENCY_STRIDE + s into out[s] for each of its `used` slots (the impl sets
+   used: OpenMP threads on the CPU, 1 on OpenCL). */
+#define HB__LATENCY_SLOTS 4096
+#define HB__LATENCY_STRIDE 7919u
+typedef struct hb__latency_data {
+    uint32_t *out; /* HB__LATENCY_SLOTS */
+    int64_t used;
+    uint32_t token;
+} hb__latency_data;
 /* CPU peak implementations on the CBLAS / LAPACKE provider (platforms/cpu/peak_cblas.c) */
 extern const hb_impl hb__gemm_cpu_peak;
 extern const hb_impl hb__lu_cpu_peak;

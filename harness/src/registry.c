@@ -12,7 +12,13 @@
 #define HB_MAX_DEVICES 64
 #define HB_MAX_PROBLEMS 16
 
-static const hb_kernel *const g_kernels[] = {&hb__kernel_gemm, &hb__kernel_lu, &hb__kernel_stream};
+#ifdef HB_HAVE_OPENCL
+const hb_platform *hb__opencl_platform(void); /* platforms/opencl/opencl.c */
+#endif
+
+static const hb_kernel *const g_kernels[] = {&hb__kernel_gemm,     &hb__kernel_lu,
+                                             &hb__kernel_stream,   &hb__kernel_peak,
+                                             &hb__kernel_transfer, &hb__kernel_latency};
 
 size_t hb_kernel_count(void) {
     return sizeof g_kernels / sizeof g_kernels[0];
@@ -49,6 +55,16 @@ static void add_problem(hb_context *ctx, const char *fmt, const char *a, const c
     snprintf(buf, sizeof buf, fmt, a, b);
     ctx->problems[ctx->nproblems] = strdup(buf);
     if (ctx->problems[ctx->nproblems]) ctx->nproblems++;
+}
+
+/* A device id a platform may give its devices: "<its name>:" then digits and dots (the
+   results schema's ^[A-Za-z0-9_-]+:[0-9.]+$), unique among the devices so far. */
+static int own_device_id(const char *platform, const char *id) {
+    size_t n = strlen(platform);
+    if (strncmp(id, platform, n) != 0 || id[n] != ':' || !id[n + 1]) return 0;
+    for (const char *c = id + n + 1; *c; c++)
+        if (!isdigit((unsigned char)*c) && *c != '.') return 0;
+    return 1;
 }
 
 hb_status hb_register_platform(hb_context *ctx, const hb_platform *p, const char *origin, char *err,
@@ -111,7 +127,12 @@ hb_status hb_register_platform(hb_context *ctx, const hb_platform *p, const char
         d->pctx = pctx;
         d->index = i;
         if (p->device_info(pctx, i, &d->info) != HB_OK) continue;
-        snprintf(d->info.id, sizeof d->info.id, "%s:%d", p->name, i);
+        /* "<platform>:<index>", unless the platform named the device "<platform>:<digits and
+           dots>" itself (OpenCL: "opencl:P.D", platform P, device D) */
+        int own = own_device_id(p->name, d->info.id);
+        for (size_t j = 0; own && j < ctx->ndevs; j++)
+            if (strcmp(ctx->devs[j].info.id, d->info.id) == 0) own = 0;
+        if (!own) snprintf(d->info.id, sizeof d->info.id, "%s:%d", p->name, i);
         ctx->ndevs++;
     }
     return HB_OK;
@@ -173,6 +194,16 @@ hb_status hb_context_create(hb_context **out, const hb_platform_config *cfg, cha
         free(ctx);
         return s;
     }
+#ifdef HB_HAVE_OPENCL
+    /* OpenCL: a machine without an ICD or devices gets the platform with 0 devices (its
+       platform properties say why); anything worse is a problem to report, never fatal */
+    {
+        char oerr[512] = "";
+        if (hb_register_platform(ctx, hb__opencl_platform(), "built-in", oerr, sizeof oerr) !=
+            HB_OK)
+            add_problem(ctx, "opencl: %s%s", oerr, "");
+    }
+#endif
     load_plugins(ctx);
     *out = ctx;
     return HB_OK;

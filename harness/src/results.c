@@ -197,7 +197,7 @@ out:
 /* The summary table of a result's records (also printed at the end of `run`). */
 void hb__print_records_table(const json_t *records_c, FILE *f) {
     json_t *records = (json_t *)records_c;
-    fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %-20s %12s %-8s %6s\n", "kernel", "op", "prec",
+    fprintf(f, "%-8s %-12s %-5s %-5s %-10s %-18s %-20s %12s %-9s %6s\n", "kernel", "op", "prec",
             "impl", "device", "size", "status", "rate", "unit", "cv%");
     size_t i;
     json_t *r;
@@ -216,16 +216,23 @@ void hb__print_records_table(const json_t *records_c, FILE *f) {
         json_t *rate = json_object_get(r, "rate");
         json_t *tm = json_object_get(r, "timing");
         char rv[32] = "-", cv[16] = "-";
-        if (rate)
+        const char *unit = rate ? json_string_value(json_object_get(rate, "unit")) : "";
+        const char *cat = json_string_value(json_object_get(r, "category"));
+        if (rate && cat && strcmp(cat, "latency") == 0 && tm) {
+            /* a latency is read as time per launch, not as billions of launches a second */
+            double n = (double)json_integer_value(json_object_get(par, "n"));
+            snprintf(rv, sizeof rv, "%.2f",
+                     1e6 * json_number_value(json_object_get(tm, "median")) / (n > 0 ? n : 1));
+            unit = "us/launch";
+        } else if (rate)
             snprintf(rv, sizeof rv, "%.2f", json_number_value(json_object_get(rate, "value")));
         if (tm) snprintf(cv, sizeof cv, "%.1f", 100 * json_number_value(json_object_get(tm, "cv")));
-        fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %-20s %12s %-8s %6s\n",
+        fprintf(f, "%-8s %-12s %-5s %-5s %-10s %-18s %-20s %12s %-9s %6s\n",
                 json_string_value(json_object_get(r, "kernel")), op ? op : "-",
                 json_string_value(json_object_get(r, "variant")),
                 json_string_value(json_object_get(json_object_get(r, "implementation"), "kind")),
                 json_string_value(json_object_get(r, "device")), size,
-                json_string_value(json_object_get(r, "status")), rv,
-                rate ? json_string_value(json_object_get(rate, "unit")) : "", cv);
+                json_string_value(json_object_get(r, "status")), rv, unit ? unit : "", cv);
         const char *st = json_string_value(json_object_get(r, "status"));
         if (strcmp(st, "ok") != 0)
             fprintf(f, "        reason: %s\n", json_string_value(json_object_get(r, "reason")));

@@ -107,6 +107,12 @@ static int plan_add(plan *pl, plan_item it) {
     return 0;
 }
 
+static int first_variant(uint32_t mask) {
+    for (int v = 0; v < HB_NVARIANTS; v++)
+        if (mask & HB_VARIANT_BIT(v)) return v;
+    return -1;
+}
+
 static hb_status build_plan(hb_context *ctx, const hb_run_options *o, plan *pl, char *err,
                             size_t errlen) {
     /* validate filters first: unknown names are usage errors */
@@ -235,6 +241,23 @@ static hb_status build_plan(hb_context *ctx, const hb_run_options *o, plan *pl, 
                         }
                         if (plan_add(pl, (plan_item){k, (hb_variant)v, op, d, im, size}))
                             goto nomem;
+                    }
+                    if (!any && !explicit_choice && !o->kernels && !o->devices) {
+                        /* a whole suite: the platform has no implementation of this kernel
+                           (e.g. lu on OpenCL); listed, not a record */
+                        if (op == 0 && v == first_variant(k->variants & vmask)) {
+                            json_t *na = json_object();
+                            json_object_set_new(na, "kernel", json_string(k->name));
+                            json_object_set_new(na, "variant", json_string("all"));
+                            json_object_set_new(na, "implementation", json_string("none"));
+                            json_object_set_new(na, "device", json_string(dev->info.id));
+                            char why[160];
+                            snprintf(why, sizeof why, "no implementation of %s on platform %s",
+                                     k->name, dev->platform->name);
+                            json_object_set_new(na, "reason", json_string(why));
+                            json_array_append_new(pl->not_applicable, na);
+                        }
+                        continue;
                     }
                     if (!any && plan_add(pl, (plan_item){k, (hb_variant)v, op, d, NULL, size}))
                         goto nomem;
@@ -383,6 +406,14 @@ static hb_status timed_run(const hb_impl *im, void *state, double *secs) {
     return timed_run_hooked(im, state, secs, NULL, NULL);
 }
 
+/* "runtime error" plus what the implementation noted (the device error), if anything */
+static const char *failure_text(hb_status s) {
+    static _Thread_local char buf[384];
+    const char *noted = hb__noted_error();
+    snprintf(buf, sizeof buf, "%s%s%.340s", hb_status_name(s), noted[0] ? ": " : "", noted);
+    return buf;
+}
+
 static hb_status verify_output(const plan_item *it, const hb_impl *im, void *state, hb_problem *p,
                                hb_verification *v) {
     hb_status s = HB_OK;
@@ -418,6 +449,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
             return status_of_error(s);
         }
     }
+    hb__clear_noted_error();
     progress_show(env->pg, "generating inputs", 0, 0);
     hb_status s = it->k->setup(&p, msg, sizeof msg);
     if (s != HB_OK) {
@@ -428,6 +460,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     hb_record_status rs = HB_REC_ERROR;
     hb_verification v1, v2;
     double *samples = NULL, *host = NULL; /* timed samples; host-clock times of the same runs */
+    int host_timed = 0;                   /* device-timed impl: runs the device could not time */
     hb__counters *counters = NULL;
     json_t *energy_fig = NULL;
     s = im->setup(dev, &p, &state, msg, sizeof msg);
@@ -445,7 +478,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     double t_first;
     if ((s = timed_run(im, state, &t_first)) != HB_OK ||
         (s = verify_output(it, im, state, &p, &v1)) != HB_OK) {
-        snprintf(msg, sizeof msg, "verification run failed: %s", hb_status_name(s));
+        snprintf(msg, sizeof msg, "verification run failed: %s", failure_text(s));
         rs = status_of_error(s);
         set_status(rec, rs, msg);
         goto out_impl;
@@ -464,7 +497,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     for (int w = 0; w < o->warmup; w++) {
         progress_show(env->pg, "warm-up", w + 1, o->warmup);
         if ((s = timed_run(im, state, &t_once)) != HB_OK) {
-            snprintf(msg, sizeof msg, "warm-up run failed: %s", hb_status_name(s));
+            snprintf(msg, sizeof msg, "warm-up run failed: %s", failure_text(s));
             rs = status_of_error(s);
             set_status(rec, rs, msg);
             goto out_impl;
@@ -509,7 +542,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         double t0;
         if ((s = timed_run_hooked(im, state, &samples[done], per_rep ? &hooks : NULL, &t0)) !=
             HB_OK) {
-            snprintf(msg, sizeof msg, "repetition %d failed: %s", done + 1, hb_status_name(s));
+            snprintf(msg, sizeof msg, "repetition %d failed: %s", done + 1, failure_text(s));
             rs = status_of_error(s);
             set_status(rec, rs, msg);
             goto out_impl;
@@ -519,8 +552,13 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         host[done] = samples[done];
         if (im->device_seconds) {
             /* the device's own timer (profiling events) is the sample; it must fit inside
-               the host's window around run() */
+               the host's window around run(). < 0: no device time for this run (too short
+               for the timer): the host time stands, and the record counts such runs. */
             double d = im->device_seconds(state);
+            if (d < 0) {
+                host_timed++;
+                d = host[done];
+            }
             if (!(d > 0) || d > host[done] * 1.05 + 50e-6) {
                 snprintf(msg, sizeof msg,
                          "repetition %d: the device timer (%.6g s) disagrees with the host clock "
@@ -575,7 +613,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         if (!per_rep) hb__counters_end(counters);
         if (s != HB_OK) {
             snprintf(msg, sizeof msg, "counted repetition %d (after timing) failed: %s", kd + 1,
-                     hb_status_name(s));
+                     failure_text(s));
             rs = status_of_error(s);
             set_status(rec, rs, msg);
             goto out_impl;
@@ -590,7 +628,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     /* 4. verify again: the output of the last timed repetition */
     progress_show(env->pg, "verifying again", 0, 0);
     if ((s = verify_output(it, im, state, &p, &v2)) != HB_OK) {
-        snprintf(msg, sizeof msg, "verification after timing failed: %s", hb_status_name(s));
+        snprintf(msg, sizeof msg, "verification after timing failed: %s", failure_text(s));
         rs = status_of_error(s);
         set_status(rec, rs, msg);
         goto out_impl;
@@ -614,6 +652,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         json_object_set_new(tm, "clock", json_string("device timer (profiling events)"));
         json_object_set_new(tm, "host_median", json_real(hst.median));
         json_object_set_new(tm, "device_host_ratio", json_real(st.median / hst.median));
+        json_object_set_new(tm, "host_timed_runs", json_integer(host_timed));
     } else
         json_object_set_new(tm, "clock", json_string("host CLOCK_MONOTONIC"));
     json_object_set_new(tm, "warmup_runs", json_integer(o->warmup));
@@ -639,6 +678,25 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         json_object_set_new(tm, "samples", arr);
     }
     json_object_set_new(rec, "timing", tm);
+    if (im->device_seconds) {
+        /* an event that covers a fraction of the work (a library that enqueues several
+           kernels and hands the caller's event to the last) would inflate the rate: a device
+           median under half the host median, for runs long enough that launch overhead
+           cannot explain it, is an error (medians: robust to a preempted host) */
+        hb_stats hst;
+        hb_stats_compute(host, done, &hst);
+        if (hst.median > 2e-3 && st.median < 0.5 * hst.median) {
+            snprintf(msg, sizeof msg,
+                     "the device timer (median %.6g s) covers less than half of the host's "
+                     "window around each run (median %.6g s): its event does not time the "
+                     "whole work",
+                     st.median, hst.median);
+            rs = HB_REC_ERROR;
+            json_object_del(rec, "timing");
+            set_status(rec, rs, msg);
+            goto out_impl;
+        }
+    }
 
     double work = it->k->rate_basis == HB_RATE_BYTES ? it->k->byte_count(it->v, it->op, size)
                                                      : it->k->op_count(it->v, it->op, size);
@@ -736,7 +794,7 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
     }
     if (o->dry_run) {
         FILE *f = table ? table : stdout;
-        fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %14s %14s\n", "kernel", "op", "prec", "impl",
+        fprintf(f, "%-8s %-12s %-5s %-5s %-10s %-18s %14s %14s\n", "kernel", "op", "prec", "impl",
                 "device", "size", "ops/run", "bytes/run");
         for (size_t i = 0; i < pl.n; i++) {
             const plan_item *it = &pl.items[i];
@@ -746,7 +804,7 @@ hb_status hb_run(hb_context *ctx, const hb_run_options *o, hb_run_summary *sum, 
                          (long long)it->size.n, (long long)it->size.k);
             else
                 snprintf(size, sizeof size, "%lld", (long long)it->size.n);
-            fprintf(f, "%-7s %-6s %-5s %-5s %-8s %-18s %14.4g %14.4g\n", it->k->name,
+            fprintf(f, "%-8s %-12s %-5s %-5s %-10s %-18s %14.4g %14.4g\n", it->k->name,
                     it->k->nops ? it->k->ops[it->op] : "-", hb_variant_name(it->v),
                     it->impl ? hb_impl_kind_name(it->impl->kind) : "none",
                     hb_device_at(ctx, it->dev)->info.id, size,

@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-static const char *const suite_kernels[] = {"stream", "gemm", "lu"};
+static const char *const suite_kernels[] = {"stream", "gemm", "lu", "peak", "transfer", "latency"};
 
 double hb__suite_default_min_time(hb_suite s) {
     return s == HB_SUITE_QUICK ? 0.2 : 1.0;

@@ -1,6 +1,7 @@
 /* hetbench — small utilities: errors, clock, aligned memory, names of enums, half floats. */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,4 +250,24 @@ uint16_t hb__f32_to_bf16(float f) {
 
 float hb__bf16_to_f32(uint16_t h) {
     return u2f((uint32_t)h << 16);
+}
+
+/* ---- the last error text of an implementation's run/finish/reset on this thread ----
+   Built-in implementations (OpenCL, CUDA) note why a call failed, so the record names the
+   device error (CL_OUT_OF_RESOURCES ...) instead of a bare status. */
+static _Thread_local char noted[512];
+
+void hb__note_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(noted, sizeof noted, fmt, ap);
+    va_end(ap);
+}
+
+const char *hb__noted_error(void) {
+    return noted;
+}
+
+void hb__clear_noted_error(void) {
+    noted[0] = '\0';
 }

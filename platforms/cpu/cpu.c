@@ -198,7 +198,7 @@ static const hb_platform cpu_platform = {
 const hb_platform *hb__cpu_platform(void) {
     /* The implementation objects are defined in other translation units, so the table is
        assembled once at run time. */
-    static hb_impl impls[5];
+    static hb_impl impls[8];
     static hb_platform p;
     static int done;
     if (!done) {
@@ -207,9 +207,12 @@ const hb_platform *hb__cpu_platform(void) {
         impls[2] = hb__lu_cpu_base;
         impls[3] = hb__lu_cpu_peak;
         impls[4] = hb__stream_cpu_base;
+        impls[5] = hb__peak_cpu_base;
+        impls[6] = hb__transfer_cpu_base;
+        impls[7] = hb__latency_cpu_base;
         p = cpu_platform;
         p.impls = impls;
-        p.nimpls = 5;
+        p.nimpls = 8;
         done = 1;
     }
     return &p;

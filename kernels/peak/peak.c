@@ -1,0 +1,420 @@
+/* hetbench — peak: the attainable arithmetic peak per precision (f64, f32, f16, i8 dot products).
+ *
+ * Each element (work item, SIMD lane) runs HB__PEAK_CHAINS = 16 independent chains of
+ * HB__PEAK_STEPS = 1024 dependent steps, enough independent accumulators to keep the FMA pipes
+ * full. Float variants: x = x·a + b (one FMA, 2 FLOP) with a = 1 and b = 1/16 passed at run
+ * time, chain c of element i starting from in[i] + c/16, so no compiler can fold or remove
+ * the chains (a and b are unknown at compile time); out[i] is the sum of the 16 chains. i8: acc
+ * = acc + dot(the 4 bytes of acc as int8, w) modulo 2^32 (4 int8 multiply-adds, 8 OP per
+ * step), a
+ * nonlinear recurrence that no compiler can turn into a closed form.
+ *
+ * Verification. Floats: in[i] = m − 64 with m a seeded integer in [0, 8), so chain c runs
+ * exactly from m − 64 + c/16 to m + c/16 in 1024 steps of 1/16, and the 16 chains sum to
+ * exactly 16·m + 7.5. Every value on the way is a multiple of 1/16 below 128 in magnitude,
+ * exact even in f16 (11-bit significand), in any summation order: the check is exact
+ * equality for every element. A single skipped or repeated step anywhere changes the result
+ * by 1/16. i8: the exact integer result, recomputed on the host for every element up to 4096
+ * elements, else for 4096 seeded sampled ones plus the first and
+ * the last. */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define PEAK_CH HB__PEAK_CHAINS
+#define PEAK_N HB__PEAK_STEPS
+#define PEAK_VARIANTS                                                                              \
+    (HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32) | HB_VARIANT_BIT(HB_F16) |                    \
+     HB_VARIANT_BIT(HB_I8))
+#define PEAK_SAMPLES 4096
+
+static hb_status peak_default_size(const hb_size_ctx *ctx, hb_variant v, int op, hb_size *out) {
+    (void)op, (void)v;
+    int64_t cores = ctx->cores > 0 ? ctx->cores : 1;
+    /* elements: enough to fill every core / compute unit many times over */
+    int64_t per = ctx->suite != HB_SUITE_QUICK ? 65536 : v == HB_I8 ? 2048 : 8192;
+    memset(out, 0, sizeof *out);
+    out->n = cores * per;
+    return HB_OK;
+}
+
+static double peak_ops(hb_variant v, int op, const hb_size *s) {
+    (void)op;
+    /* float: one FMA (2 FLOP) per step; i8: 4 multiply-adds (8 OP) per step */
+    return (v == HB_I8 ? 8.0 : 2.0) * PEAK_CH * PEAK_N * (double)s->n;
+}
+
+static double peak_bytes(hb_variant v, int op, const hb_size *s) {
+    (void)op;
+    return 2.0 * (double)s->n * (double)(v == HB_F16 ? 2 : v == HB_F64 ? 8 : 4);
+}
+
+static const char *peak_unit(hb_variant v) {
+    return v == HB_I8 ? "GOP/s" : "GFLOP/s";
+}
+
+static size_t peak_es(hb_variant v) {
+    return v == HB_F64 ? 8 : v == HB_F16 ? 2 : 4;
+}
+
+static hb_status peak_setup(hb_problem *p, char *err, size_t errlen) {
+    hb_variant v = p->variant;
+    if (!(PEAK_VARIANTS & HB_VARIANT_BIT(v))) return HB_UNSUPPORTED;
+    int64_t n = p->size.n;
+    if (n <= 0) {
+        hb__set_err(err, errlen, "peak: n must be > 0 (got %lld)", (long long)n);
+        return HB_E_INVALID;
+    }
+    size_t es = peak_es(v);
+    char what[64];
+    snprintf(what, sizeof what, "peak %s n = %lld", hb_variant_name(v), (long long)n);
+    hb_status fits = hb__check_fits(2.0 * (double)n * (double)es, what, err, errlen);
+    if (fits != HB_OK) return fits;
+    hb__peak_data *d = calloc(1, sizeof *d);
+    if (!d) return HB_E_NOMEM;
+    d->in = hb__alloc_array((uint64_t)n, 1, es);
+    d->out = hb__alloc_array((uint64_t)n, 1, es);
+    if (!d->in || !d->out) {
+        hb__free(d->in), hb__free(d->out), free(d);
+        hb__set_err(err, errlen, "peak: cannot allocate 2 x %lld elements", (long long)n);
+        return HB_E_NOMEM;
+    }
+    d->a = 1.0;        /* runtime values: the compiler cannot fold x·a + b */
+    d->b = 1.0 / 16.0; /* N·b = 64 */
+    uint64_t seed = p->seed;
+    uint64_t r = hb__rand_u64(seed, 7, 0);
+    for (int j = 0; j < 4; j++) {
+        int w = (int)((r >> (8 * j)) % 255) - 127; /* [-127, 127] */
+        d->w[j] = (int8_t)(w == 0 ? 3 : w);
+    }
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t u = hb__rand_u64(seed, 1, (uint64_t)i);
+        /* m − 64, m in [0, 8): every chain value stays a multiple of 1/16 below 128 */
+        double x0 = (double)(u % 8) - 64.0;
+        switch (v) {
+        case HB_F64:
+            ((double *)d->in)[i] = x0, ((double *)d->out)[i] = 0.0;
+            break;
+        case HB_F32:
+            ((float *)d->in)[i] = (float)x0, ((float *)d->out)[i] = 0.0f;
+            break;
+        case HB_F16:
+            ((uint16_t *)d->in)[i] = hb__f32_to_f16((float)x0), ((uint16_t *)d->out)[i] = 0;
+            break;
+        default:
+            ((uint32_t *)d->in)[i] = (uint32_t)(u >> 32), ((uint32_t *)d->out)[i] = 0;
+            break;
+        }
+    }
+    p->data = d;
+    return HB_OK;
+}
+
+/* i8: the exact result of element i (modulo 2^32). */
+static uint32_t peak_i8_expect(uint32_t seed, const int8_t w[4]) {
+    uint32_t sum = 0;
+    for (int c = 0; c < PEAK_CH; c++) {
+        uint32_t acc = seed + (uint32_t)c * 0x9E3779B9u;
+        for (int s = 0; s < PEAK_N; s++) {
+            int32_t dot = (int8_t)(acc & 0xff) * w[0] + (int8_t)((acc >> 8) & 0xff) * w[1] +
+                          (int8_t)((acc >> 16) & 0xff) * w[2] + (int8_t)(acc >> 24) * w[3];
+            acc += (uint32_t)dot;
+        }
+        sum += acc;
+    }
+    return sum;
+}
+
+static hb_status peak_verify(const hb_problem *p, hb_verification *v) {
+    const hb__peak_data *d = p->data;
+    int64_t n = p->size.n;
+    hb_variant var = p->variant;
+    if (var == HB_I8) {
+        const uint32_t *in = d->in, *out = d->out;
+        int64_t ns = n <= PEAK_SAMPLES ? n : PEAK_SAMPLES + 2;
+        int64_t bad = 0;
+#pragma omp parallel for schedule(dynamic, 16) reduction(+ : bad)
+        for (int64_t j = 0; j < ns; j++) {
+            int64_t i = n <= PEAK_SAMPLES   ? j
+                        : j == PEAK_SAMPLES ? 0
+                        : j == PEAK_SAMPLES + 1
+                            ? n - 1
+                            : (int64_t)(hb__rand_u64(p->seed, 9, (uint64_t)j) % (uint64_t)n);
+            if (out[i] != peak_i8_expect(in[i], d->w)) bad++;
+        }
+        v->metric_name = "wrong_elements";
+        v->metric = (double)bad;
+        v->threshold = 0.0;
+        v->passed = bad == 0;
+        snprintf(v->detail, sizeof v->detail,
+                 "%lld elements (%s) recomputed exactly on the host (%d chains x %d int8 dot4 "
+                 "steps each)",
+                 (long long)ns, n <= PEAK_SAMPLES ? "all" : "seeded sample + first + last", PEAK_CH,
+                 PEAK_N);
+        return HB_OK;
+    }
+    /* exact: see the header (every intermediate value is representable) */
+    long double steps = (long double)PEAK_N * (long double)d->b;
+    double maxerr = 0.0;
+#pragma omp parallel for schedule(static) reduction(max : maxerr)
+    for (int64_t i = 0; i < n; i++) {
+        long double x0, got;
+        if (var == HB_F64)
+            x0 = ((const double *)d->in)[i], got = ((const double *)d->out)[i];
+        else if (var == HB_F32)
+            x0 = ((const float *)d->in)[i], got = ((const float *)d->out)[i];
+        else
+            x0 = hb__f16_to_f32(((const uint16_t *)d->in)[i]),
+            got = hb__f16_to_f32(((const uint16_t *)d->out)[i]);
+        long double e = 0.0L;
+        for (int c = 0; c < PEAK_CH; c++) e += x0 + c / 16.0L + steps;
+        double r = (double)fabsl(got - e);
+        if (!(r <= maxerr)) maxerr = isnan(r) ? INFINITY : r;
+    }
+    v->metric_name = "max_abs_err";
+    v->metric = maxerr;
+    v->threshold = 0.0;
+    v->passed = maxerr == 0.0;
+    snprintf(v->detail, sizeof v->detail,
+             "every element exactly equal to the sum of its %d chains (x0 + c/16 + %d x 1/16, "
+             "all values exact in the precision): one skipped step is off by 1/16",
+             PEAK_CH, PEAK_N);
+    return HB_OK;
+}
+
+static void peak_corrupt(hb_problem *p) {
+    hb__peak_data *d = p->data;
+    int64_t i = 0; /* always checked, sampled or not */
+    switch (p->variant) {
+    case HB_F64:
+        ((double *)d->out)[i] *= 1.0 + 1e-6;
+        break;
+    case HB_F32:
+        ((float *)d->out)[i] *= 1.0f + 1e-3f;
+        break;
+    case HB_F16:
+        ((uint16_t *)d->out)[i] = hb__f32_to_f16(hb__f16_to_f32(((uint16_t *)d->out)[i]) * 1.25f);
+        break;
+    default:
+        ((uint32_t *)d->out)[i] += 1;
+        break;
+    }
+}
+
+static void peak_teardown(hb_problem *p) {
+    hb__peak_data *d = p->data;
+    if (!d) return;
+    hb__free(d->in), hb__free(d->out);
+    free(d);
+    p->data = NULL;
+}
+
+const hb_kernel hb__kernel_peak = {
+    .name = "peak",
+    .description = "attainable arithmetic peak: independent FMA / int8 dot4 chains",
+    .category = HB_CAT_HPC,
+    .variants = PEAK_VARIANTS,
+    .ops = NULL,
+    .nops = 0,
+    .size_dims = 1,
+    .rate_basis = HB_RATE_OPS,
+    .default_size = peak_default_size,
+    .op_count = peak_ops,
+    .op_formula = "float: 2·16·1024·n (16 chains of 1024 FMAs per element); i8: 8·16·1024·n "
+                  "(4 int8 multiply-adds per step)",
+    .byte_count = peak_bytes,
+    .byte_formula = "2·n·sizeof(T) (one seed in, one result out per element)",
+    .rate_unit = peak_unit,
+    .setup = peak_setup,
+    .verify = peak_verify,
+    .corrupt = peak_corrupt,
+    .teardown = peak_teardown,
+};
+
+/* ---- CPU base implementation: OpenMP over blocks of VL elements (SIMD lanes); the chains of
+   a block run CG at a time, each chain one vector register. x86-64: AVX-512F and AVX2+FMA
+   clones chosen at run time (the baseline SSE2 has no FMA: mul + add there); aarch64: FMA is
+   part of the base ISA. ---- */
+
+#define PEAK_FLOAT_FN(name, T, VL, CG, MADD, ATTR)                                                 \
+    ATTR static void name(const T *restrict in, T *restrict out, int64_t n, T a, T b) {            \
+        _Pragma("omp parallel for schedule(static)") for (int64_t i0 = 0; i0 < n; i0 += (VL)) {    \
+            int64_t m = n - i0 < (VL) ? n - i0 : (VL);                                             \
+            T sum[VL];                                                                             \
+            for (int l = 0; l < (VL); l++) sum[l] = 0;                                             \
+            for (int g = 0; g < PEAK_CH; g += (CG)) {                                              \
+                T x[CG][VL];                                                                       \
+                for (int c = 0; c < (CG); c++)                                                     \
+                    for (int l = 0; l < (VL); l++)                                                 \
+                        x[c][l] = (l < m ? in[i0 + l] : (T)1) + (T)(g + c) * (T)0.0625;            \
+                for (int s = 0; s < PEAK_N; s++)                                                   \
+                    for (int c = 0; c < (CG); c++) {                                               \
+                        _Pragma("omp simd") for (int l = 0; l < (VL); l++) x[c][l] =               \
+                            MADD(x[c][l], a, b);                                                   \
+                    }                                                                              \
+                for (int c = 0; c < (CG); c++)                                                     \
+                    for (int l = 0; l < (VL); l++) sum[l] += x[c][l];                              \
+            }                                                                                      \
+            for (int l = 0; l < m; l++) out[i0 + l] = sum[l];                                      \
+        }                                                                                          \
+    }
+
+#define PEAK_I8_FN(name, VL, CG, ATTR)                                                             \
+    ATTR static void name(const uint32_t *restrict in, uint32_t *restrict out, int64_t n,          \
+                          const int8_t *wp) {                                                      \
+        const int32_t w0 = wp[0], w1 = wp[1], w2 = wp[2], w3 = wp[3];                              \
+        _Pragma("omp parallel for schedule(static)") for (int64_t i0 = 0; i0 < n; i0 += (VL)) {    \
+            int64_t m = n - i0 < (VL) ? n - i0 : (VL);                                             \
+            uint32_t sum[VL];                                                                      \
+            for (int l = 0; l < (VL); l++) sum[l] = 0;                                             \
+            for (int g = 0; g < PEAK_CH; g += (CG)) {                                              \
+                uint32_t x[CG][VL];                                                                \
+                for (int c = 0; c < (CG); c++)                                                     \
+                    for (int l = 0; l < (VL); l++)                                                 \
+                        x[c][l] = (l < m ? in[i0 + l] : 0u) + (uint32_t)(g + c) * 0x9E3779B9u;     \
+                for (int s = 0; s < PEAK_N; s++)                                                   \
+                    for (int c = 0; c < (CG); c++) {                                               \
+                        _Pragma("omp simd") for (int l = 0; l < (VL); l++) {                       \
+                            uint32_t v = x[c][l];                                                  \
+                            int32_t d = (int8_t)(v & 0xff) * w0 + (int8_t)((v >> 8) & 0xff) * w1 + \
+                                        (int8_t)((v >> 16) & 0xff) * w2 + (int8_t)(v >> 24) * w3;  \
+                            x[c][l] = v + (uint32_t)d;                                             \
+                        }                                                                          \
+                    }                                                                              \
+                for (int c = 0; c < (CG); c++)                                                     \
+                    for (int l = 0; l < (VL); l++) sum[l] += x[c][l];                              \
+            }                                                                                      \
+            for (int l = 0; l < m; l++) out[i0 + l] = sum[l];                                      \
+        }                                                                                          \
+    }
+
+#define PEAK_MULADD(x, a, b) ((x) * (a) + (b))
+#define PEAK_FMA64(x, a, b) fma((x), (a), (b))
+#define PEAK_FMA32(x, a, b) fmaf((x), (a), (b))
+#define PEAK_NOATTR
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define PEAK_X86 1
+#define PEAK_AVX512 __attribute__((target("avx512f,avx512bw")))
+#define PEAK_AVX2 __attribute__((target("avx2,fma")))
+PEAK_FLOAT_FN(peak_f64_avx512, double, 8, 16, PEAK_FMA64, PEAK_AVX512)
+PEAK_FLOAT_FN(peak_f32_avx512, float, 16, 16, PEAK_FMA32, PEAK_AVX512)
+PEAK_I8_FN(peak_i8_avx512, 16, 8, PEAK_AVX512)
+PEAK_FLOAT_FN(peak_f64_avx2, double, 4, 8, PEAK_FMA64, PEAK_AVX2)
+PEAK_FLOAT_FN(peak_f32_avx2, float, 8, 8, PEAK_FMA32, PEAK_AVX2)
+PEAK_I8_FN(peak_i8_avx2, 8, 4, PEAK_AVX2)
+/* SSE2: no FMA — multiply then add (the same 2 FLOP, two roundings) */
+PEAK_FLOAT_FN(peak_f64_generic, double, 2, 8, PEAK_MULADD, PEAK_NOATTR)
+PEAK_FLOAT_FN(peak_f32_generic, float, 4, 8, PEAK_MULADD, PEAK_NOATTR)
+#define PEAK_GENERIC_NAME "SSE2 (multiply + add, no FMA)"
+#elif defined(__FP_FAST_FMA) && defined(__FP_FAST_FMAF)
+/* aarch64 and others with a hardware FMA: 32 vector registers on NEON/SVE */
+PEAK_FLOAT_FN(peak_f64_generic, double, 2, 16, PEAK_FMA64, PEAK_NOATTR)
+PEAK_FLOAT_FN(peak_f32_generic, float, 4, 16, PEAK_FMA32, PEAK_NOATTR)
+#define PEAK_GENERIC_NAME "generic (hardware FMA)"
+#else
+PEAK_FLOAT_FN(peak_f64_generic, double, 2, 8, PEAK_MULADD, PEAK_NOATTR)
+PEAK_FLOAT_FN(peak_f32_generic, float, 4, 8, PEAK_MULADD, PEAK_NOATTR)
+#define PEAK_GENERIC_NAME "generic (multiply + add)"
+#endif
+PEAK_I8_FN(peak_i8_generic, 4, 8, PEAK_NOATTR)
+
+typedef struct peak_cpu {
+    hb_problem *p;
+    int isa; /* 0 generic, 1 avx2, 2 avx512 */
+    char detail[200];
+} peak_cpu;
+
+static hb_status peak_cpu_supports(const hb_device *d, const hb_problem *p, char *why, size_t n) {
+    (void)d;
+    if (p->variant == HB_F16) {
+        hb__set_err(why, n,
+                    "peak f16 on the CPU: portable C11 has no half-precision arithmetic (the CPU "
+                    "implementation runs f64, f32 and i8)");
+        return HB_UNSUPPORTED;
+    }
+    return HB_OK;
+}
+
+static hb_status peak_cpu_setup(const hb_device *dev, hb_problem *p, void **state, char *err,
+                                size_t n) {
+    (void)dev, (void)err, (void)n;
+    if (p->variant == HB_F16) return HB_UNSUPPORTED;
+    peak_cpu *s = calloc(1, sizeof *s);
+    if (!s) return HB_E_NOMEM;
+    s->p = p;
+    const char *isa = PEAK_GENERIC_NAME;
+#ifdef PEAK_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+        s->isa = 2, isa = "AVX-512 FMA";
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        s->isa = 1, isa = "AVX2 FMA";
+    /* tests and comparisons: HETBENCH_PEAK_ISA=generic|avx2|avx512 caps the choice */
+    const char *cap = getenv("HETBENCH_PEAK_ISA");
+    if (cap) {
+        int c = !strcmp(cap, "generic") ? 0 : !strcmp(cap, "avx2") ? 1 : 2;
+        if (c < s->isa) s->isa = c, isa = c == 1 ? "AVX2 FMA" : PEAK_GENERIC_NAME;
+    }
+#endif
+    snprintf(s->detail, sizeof s->detail,
+             "OpenMP over blocks of SIMD lanes, %d chains x %d steps per element, %s", PEAK_CH,
+             PEAK_N, p->variant == HB_I8 && s->isa == 0 ? "generic C" : isa);
+    *state = s;
+    return HB_OK;
+}
+
+static hb_status peak_cpu_run(void *state) {
+    peak_cpu *st = state;
+    hb__peak_data *d = st->p->data;
+    int64_t n = st->p->size.n;
+    switch (st->p->variant) {
+    case HB_F64:
+#ifdef PEAK_X86
+        if (st->isa == 2) return peak_f64_avx512(d->in, d->out, n, d->a, d->b), HB_OK;
+        if (st->isa == 1) return peak_f64_avx2(d->in, d->out, n, d->a, d->b), HB_OK;
+#endif
+        peak_f64_generic(d->in, d->out, n, d->a, d->b);
+        return HB_OK;
+    case HB_F32:
+#ifdef PEAK_X86
+        if (st->isa == 2) return peak_f32_avx512(d->in, d->out, n, (float)d->a, (float)d->b), HB_OK;
+        if (st->isa == 1) return peak_f32_avx2(d->in, d->out, n, (float)d->a, (float)d->b), HB_OK;
+#endif
+        peak_f32_generic(d->in, d->out, n, (float)d->a, (float)d->b);
+        return HB_OK;
+    case HB_I8:
+#ifdef PEAK_X86
+        if (st->isa == 2) return peak_i8_avx512(d->in, d->out, n, d->w), HB_OK;
+        if (st->isa == 1) return peak_i8_avx2(d->in, d->out, n, d->w), HB_OK;
+#endif
+        peak_i8_generic(d->in, d->out, n, d->w);
+        return HB_OK;
+    default:
+        return HB_UNSUPPORTED;
+    }
+}
+
+static void peak_cpu_teardown(void *state) {
+    free(state);
+}
+
+static const char *peak_cpu_detail(void *state) {
+    return ((peak_cpu *)state)->detail;
+}
+
+const hb_impl hb__peak_cpu_base = {
+    .kernel = "peak",
+    .kind = HB_IMPL_BASE,
+    .name = "hetbench",
+    .variants = PEAK_VARIANTS,
+    .supports = peak_cpu_supports,
+    .setup = peak_cpu_setup,
+    .run = peak_cpu_run,
+    .teardown = peak_cpu_teardown,
+    .detail = peak_cpu_detail,
+};

@@ -1,0 +1,273 @@
+/* hetbench — stream on OpenCL (base): the four STREAM operations of stream.c as OpenCL C
+ * kernels (stream.cl), one work-item per element, on buffers in the device's global memory.
+ *
+ * setup builds the program (cached per device, never timed), creates the buffers the
+ * operation touches and copies its inputs from the host problem; run enqueues the one kernel
+ * and waits for it; the device time of a run is the profiling event's START..END. Each
+ * operation is idempotent (its inputs are never its output, see stream.c), so no reset is
+ * needed between repetitions; finish reads the output array back for the kernel's verify(). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "platforms/opencl/ocl.h"
+
+typedef struct stream_ocl {
+    hb__ocl_device *od;
+    hb_problem *p;
+    cl_kernel kernel;
+    cl_mem a, b, c;
+    cl_event last;
+    size_t global, local;
+    char detail[640];
+} stream_ocl;
+
+static const char *const kernel_names[] = {"stream_copy", "stream_scale", "stream_add",
+                                           "stream_triad"};
+
+/* The host arrays an operation reads (in) and writes (out), as bits a=1 b=2 c=4. */
+static void op_arrays(int op, unsigned *in, unsigned *out) {
+    switch (op) {
+    case HB_STREAM_COPY:
+        *in = 1, *out = 4;
+        break;
+    case HB_STREAM_SCALE:
+        *in = 4, *out = 2;
+        break;
+    case HB_STREAM_ADD:
+        *in = 1 | 2, *out = 4;
+        break;
+    default:
+        *in = 2 | 4, *out = 1;
+        break;
+    }
+}
+
+static int count_bits(unsigned x) {
+    int n = 0;
+    for (; x; x >>= 1) n += (int)(x & 1u);
+    return n;
+}
+
+static hb_status stream_ocl_supports(const hb_device *d, const hb_problem *p, char *why, size_t n) {
+    hb__ocl_device *od = hb__ocl_dev(d);
+    if (!od) {
+        hb__set_err(why, n, "not an OpenCL device");
+        return HB_UNSUPPORTED;
+    }
+    if (p->variant != HB_F64 && p->variant != HB_F32) {
+        hb__set_err(why, n, "stream has only f64 and f32");
+        return HB_UNSUPPORTED;
+    }
+    if (p->variant == HB_F64 && !od->has_fp64) {
+        hb__set_err(why, n, "%s has no cl_khr_fp64 (no double precision)", od->name);
+        return HB_UNSUPPORTED;
+    }
+    if (p->op < 0 || p->op > HB_STREAM_TRIAD) {
+        hb__set_err(why, n, "stream: no operation %d", p->op);
+        return HB_UNSUPPORTED;
+    }
+    unsigned in, out;
+    op_arrays(p->op, &in, &out);
+    double bytes = (double)count_bits(in | out) * (double)(p->size.n > 0 ? p->size.n : 0) *
+                   (double)hb__variant_elem_size(p->variant);
+    if (od->global_mem && bytes > (double)od->global_mem) {
+        hb__set_err(why, n,
+                    "%d arrays of %lld elements (%.3g GB) exceed the global memory of "
+                    "%s (%.3g GB)",
+                    count_bits(in | out), (long long)p->size.n, bytes * 1e-9, od->name,
+                    (double)od->global_mem * 1e-9);
+        return HB_SKIPPED;
+    }
+    return HB_OK;
+}
+
+static void stream_ocl_teardown(void *state) {
+    stream_ocl *s = state;
+    if (!s) return;
+    if (s->last) clReleaseEvent(s->last);
+    if (s->kernel) clReleaseKernel(s->kernel);
+    if (s->a) clReleaseMemObject(s->a);
+    if (s->b) clReleaseMemObject(s->b);
+    if (s->c) clReleaseMemObject(s->c);
+    free(s);
+}
+
+static hb_status set_arg(stream_ocl *s, cl_uint i, size_t size, const void *v, char *err,
+                         size_t n) {
+    cl_int e = clSetKernelArg(s->kernel, i, size, v);
+    if (e != CL_SUCCESS) {
+        char what[96];
+        snprintf(what, sizeof what, "clSetKernelArg(%s, %u)", kernel_names[s->p->op], i);
+        return hb__ocl_fail(e, what, err, n);
+    }
+    return HB_OK;
+}
+
+static hb_status stream_ocl_setup(const hb_device *d, hb_problem *p, void **state, char *err,
+                                  size_t n) {
+    *state = NULL;
+    char why[256] = "";
+    hb_status st = stream_ocl_supports(d, p, why, sizeof why);
+    if (st != HB_OK) {
+        hb__set_err(err, n, "%s", why);
+        return st;
+    }
+    if (p->size.n <= 0) {
+        hb__set_err(err, n, "stream: n must be > 0");
+        return HB_E_INVALID;
+    }
+    stream_ocl *s = calloc(1, sizeof *s);
+    if (!s) return HB_E_NOMEM;
+    s->od = hb__ocl_dev(d);
+    s->p = p;
+    hb__ocl_device *od = s->od;
+    const hb_stream_data *data = p->data;
+    int f64 = p->variant == HB_F64;
+    size_t es = hb__variant_elem_size(p->variant);
+    size_t len = (size_t)p->size.n;
+    size_t bytes = len * es;
+
+    cl_program prog;
+    st = hb__ocl_program(od, "stream", f64 ? "-DT=double -DHB_FP64" : "-DT=float", NULL, &prog, err,
+                         n);
+    if (st != HB_OK) goto fail;
+    cl_int e;
+    s->kernel = clCreateKernel(prog, kernel_names[p->op], &e);
+    if (!s->kernel || e != CL_SUCCESS) {
+        s->kernel = NULL;
+        st = hb__ocl_fail(e, "clCreateKernel(stream)", err, n);
+        goto fail;
+    }
+
+    unsigned in, out;
+    op_arrays(p->op, &in, &out);
+    cl_mem *bufs[3] = {&s->a, &s->b, &s->c};
+    void *host[3] = {data->a, data->b, data->c};
+    for (int i = 0; i < 3; i++) {
+        unsigned bit = 1u << i;
+        if (!((in | out) & bit)) continue;
+        cl_mem_flags fl = (bit & out) ? CL_MEM_READ_WRITE : CL_MEM_READ_ONLY;
+        if ((st = hb__ocl_buffer(od, fl, bytes, bufs[i], err, n)) != HB_OK) goto fail;
+        /* inputs, and the output too: it holds the kernel's seeded junk on the host, so a
+           run that writes nothing fails verification */
+        if ((st = hb__ocl_write(od, *bufs[i], host[i], bytes, err, n)) != HB_OK) goto fail;
+    }
+
+    cl_ulong nn = (cl_ulong)len;
+    cl_float sf = (cl_float)data->scalar;
+    cl_double sd = data->scalar;
+    const void *sp = f64 ? (const void *)&sd : (const void *)&sf;
+    size_t ss = f64 ? sizeof sd : sizeof sf;
+    switch (p->op) {
+    case HB_STREAM_COPY:
+        if ((st = set_arg(s, 0, sizeof(cl_mem), &s->a, err, n)) ||
+            (st = set_arg(s, 1, sizeof(cl_mem), &s->c, err, n)) ||
+            (st = set_arg(s, 2, sizeof nn, &nn, err, n)))
+            goto fail;
+        break;
+    case HB_STREAM_SCALE:
+        if ((st = set_arg(s, 0, sizeof(cl_mem), &s->b, err, n)) ||
+            (st = set_arg(s, 1, sizeof(cl_mem), &s->c, err, n)) ||
+            (st = set_arg(s, 2, ss, sp, err, n)) || (st = set_arg(s, 3, sizeof nn, &nn, err, n)))
+            goto fail;
+        break;
+    case HB_STREAM_ADD:
+        if ((st = set_arg(s, 0, sizeof(cl_mem), &s->a, err, n)) ||
+            (st = set_arg(s, 1, sizeof(cl_mem), &s->b, err, n)) ||
+            (st = set_arg(s, 2, sizeof(cl_mem), &s->c, err, n)) ||
+            (st = set_arg(s, 3, sizeof nn, &nn, err, n)))
+            goto fail;
+        break;
+    default:
+        if ((st = set_arg(s, 0, sizeof(cl_mem), &s->a, err, n)) ||
+            (st = set_arg(s, 1, sizeof(cl_mem), &s->b, err, n)) ||
+            (st = set_arg(s, 2, sizeof(cl_mem), &s->c, err, n)) ||
+            (st = set_arg(s, 3, ss, sp, err, n)) || (st = set_arg(s, 4, sizeof nn, &nn, err, n)))
+            goto fail;
+        break;
+    }
+
+    /* work-group: 256 items, or what the kernel / device allow; global rounded up */
+    size_t wg = 256, kwg = 0;
+    if (clGetKernelWorkGroupInfo(s->kernel, od->device, CL_KERNEL_WORK_GROUP_SIZE, sizeof kwg, &kwg,
+                                 NULL) == CL_SUCCESS &&
+        kwg > 0 && kwg < wg)
+        wg = kwg;
+    if (od->max_wg && od->max_wg < wg) wg = od->max_wg;
+    if (wg < 1) wg = 1;
+    s->local = wg;
+    s->global = (len + wg - 1) / wg * wg;
+    snprintf(s->detail, sizeof s->detail,
+             "OpenCL C kernel %s (%s) on %s [%s], one work-item per element, work-group %zu, "
+             "global %zu",
+             kernel_names[p->op], f64 ? "double" : "float", od->name, od->platform_name, s->local,
+             s->global);
+    *state = s;
+    return HB_OK;
+fail:
+    stream_ocl_teardown(s);
+    return st;
+}
+
+static hb_status stream_ocl_run(void *state) {
+    stream_ocl *s = state;
+    if (s->last) {
+        clReleaseEvent(s->last);
+        s->last = NULL;
+    }
+    cl_int e = clEnqueueNDRangeKernel(s->od->queue, s->kernel, 1, NULL, &s->global, &s->local, 0,
+                                      NULL, &s->last);
+    if (e != CL_SUCCESS) {
+        s->last = NULL;
+        hb__note_error("stream on %s: clEnqueueNDRangeKernel: %s (%d)", s->od->name,
+                       hb__ocl_error_name(e), (int)e);
+        return HB_E_DEVICE;
+    }
+    e = clWaitForEvents(1, &s->last);
+    if (e != CL_SUCCESS) {
+        hb__note_error("stream on %s: clWaitForEvents: %s (%d)", s->od->name, hb__ocl_error_name(e),
+                       (int)e);
+        return HB_E_DEVICE;
+    }
+    return HB_OK;
+}
+
+static double stream_ocl_device_seconds(void *state) {
+    stream_ocl *s = state;
+    return s->last ? hb__ocl_event_seconds(s->last) : -1.0;
+}
+
+static hb_status stream_ocl_finish(void *state) {
+    stream_ocl *s = state;
+    hb_stream_data *data = s->p->data;
+    unsigned in, out;
+    op_arrays(s->p->op, &in, &out);
+    cl_mem buf = out == 1 ? s->a : out == 2 ? s->b : s->c;
+    void *host = out == 1 ? data->a : out == 2 ? data->b : data->c;
+    char err[256];
+    hb_status st =
+        hb__ocl_read(s->od, buf, host, (size_t)s->p->size.n * hb__variant_elem_size(s->p->variant),
+                     err, sizeof err);
+    if (st != HB_OK) hb__note_error("stream: %s", err);
+    return st;
+}
+
+static const char *stream_ocl_detail(void *state) {
+    return ((stream_ocl *)state)->detail;
+}
+
+const hb_impl hb__stream_ocl_base = {
+    .kernel = "stream",
+    .kind = HB_IMPL_BASE,
+    .name = "hetbench-opencl",
+    .variants = HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32),
+    .supports = stream_ocl_supports,
+    .setup = stream_ocl_setup,
+    .run = stream_ocl_run,
+    .finish = stream_ocl_finish,
+    .teardown = stream_ocl_teardown,
+    .detail = stream_ocl_detail,
+    .device_seconds = stream_ocl_device_seconds,
+};
