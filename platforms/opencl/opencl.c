@@ -8,6 +8,7 @@
  *
  * Programs are built once per (device, name, options[, replacement source]) and cached until
  * fini, so that no build ever lands in a timed window. */
+#include <hwloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,8 +248,28 @@ static void add_status(ocl_ctx *c, const char *fmt, const char *a, const char *b
              (int)e);
 }
 
+static hb_status ocl_init_devices(void **pctx);
+
+/* Runtimes that run kernels on the host CPUs (PoCL) start their worker threads while the
+   platform initialises, and those inherit the calling thread's affinity: the CPU platform has
+   already bound this thread to one core, which would confine a CPU OpenCL device to that core
+   (measured here: half the GEMM rate). The thread is given the process's usable CPUs for the
+   initialisation, then its binding is restored. */
 static hb_status ocl_init(void **pctx, const hb_platform_config *cfg, char *err, size_t n) {
     (void)cfg, (void)err, (void)n;
+    hwloc_topology_t topo = hb__topology();
+    hwloc_bitmap_t saved = topo ? hwloc_bitmap_alloc() : NULL;
+    int rebind =
+        saved && hb__usable_cpuset() && hwloc_get_cpubind(topo, saved, HWLOC_CPUBIND_THREAD) == 0 &&
+        hwloc_set_cpubind(topo, (hwloc_const_cpuset_t)hb__usable_cpuset(), HWLOC_CPUBIND_THREAD) ==
+            0;
+    hb_status s = ocl_init_devices(pctx);
+    if (rebind) hwloc_set_cpubind(topo, saved, HWLOC_CPUBIND_THREAD);
+    if (saved) hwloc_bitmap_free(saved);
+    return s;
+}
+
+static hb_status ocl_init_devices(void **pctx) {
     ocl_ctx *c = calloc(1, sizeof *c);
     if (!c) return HB_E_NOMEM;
     *pctx = c;
