@@ -9,3 +9,18 @@ add_test(NAME opencl.cli_stream
           $<TARGET_FILE:hetbench_cli> ${HB_TEST_PYTHON} ${HB_VALIDATE} ${HB_SCHEMA})
 set_tests_properties(opencl.platform opencl.cli_stream PROPERTIES
   LABELS "opencl" TIMEOUT 300 ENVIRONMENT "${HB_TEST_ENV}")
+
+# Faults PoCL never produces (CL_OUT_OF_RESOURCES from a launch, a lost device), injected by
+# LD_PRELOAD in front of the ICD loader. Not under the sanitizers: ASan must come first in the
+# preload list, and the injection tests the runner's behaviour, not memory safety.
+if(NOT HB_SANITIZE)
+  add_library(hb_fault_ocl MODULE fault_ocl.c)
+  target_include_directories(hb_fault_ocl SYSTEM PRIVATE ${OPENCL_HEADER_DIR})
+  target_link_libraries(hb_fault_ocl PRIVATE ${CMAKE_DL_LIBS})
+  set_target_properties(hb_fault_ocl PROPERTIES PREFIX "" OUTPUT_NAME fault_ocl)
+  add_test(NAME opencl.faults
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/opencl_fault.sh
+            $<TARGET_FILE:hetbench_cli> $<TARGET_FILE:hb_fault_ocl> ${HB_TEST_PYTHON})
+  set_tests_properties(opencl.faults PROPERTIES
+    LABELS "opencl" TIMEOUT 300 ENVIRONMENT "${HB_TEST_ENV}")
+endif()

@@ -163,8 +163,11 @@ static hb_status peak_ocl_run(void *state) {
     if (s->last) clReleaseEvent(s->last), s->last = NULL;
     cl_int e = clEnqueueNDRangeKernel(s->od->queue, s->kernel, 1, NULL, &s->global, &s->local, 0,
                                       NULL, &s->last);
-    if (e == CL_SUCCESS) e = clWaitForEvents(1, &s->last);
-    return e == CL_SUCCESS ? HB_OK : HB_E_RUNTIME;
+    const char *what = "clEnqueueNDRangeKernel";
+    if (e == CL_SUCCESS) e = clWaitForEvents(1, &s->last), what = "clWaitForEvents";
+    if (e == CL_SUCCESS) return HB_OK;
+    hb__note_error("peak on %s: %s: %s (%d)", s->od->name, what, hb__ocl_error_name(e), (int)e);
+    return HB_E_DEVICE;
 }
 
 static hb_status peak_ocl_finish(void *state) {

@@ -116,7 +116,10 @@ static hb_status transfer_ocl_reset(void *state) {
         cl_int e = clEnqueueFillBuffer(s->od->queue, s->dev, &pattern, sizeof pattern, 0, s->bytes,
                                        0, NULL, NULL);
         if (e == CL_SUCCESS) e = clFinish(s->od->queue);
-        return e == CL_SUCCESS ? HB_OK : HB_E_RUNTIME;
+        if (e == CL_SUCCESS) return HB_OK;
+        hb__note_error("transfer on %s: clearing the device buffer: %s (%d)", s->od->name,
+                       hb__ocl_error_name(e), (int)e);
+        return HB_E_DEVICE;
     }
     hb__transfer_data *d = s->p->data;
     memset(s->use_pinned ? s->pinned : (void *)d->dst, 0xff, s->bytes);
@@ -135,7 +138,11 @@ static hb_status transfer_ocl_run(void *state) {
     else
         e = clEnqueueReadBuffer(s->od->queue, s->dev, CL_TRUE, 0, s->bytes,
                                 s->use_pinned ? s->pinned : (void *)d->dst, 0, NULL, &s->last);
-    return e == CL_SUCCESS ? HB_OK : HB_E_RUNTIME;
+    if (e == CL_SUCCESS) return HB_OK;
+    hb__note_error("transfer on %s: %s: %s (%d)", s->od->name,
+                   s->h2d ? "clEnqueueWriteBuffer" : "clEnqueueReadBuffer", hb__ocl_error_name(e),
+                   (int)e);
+    return HB_E_DEVICE;
 }
 
 static hb_status transfer_ocl_finish(void *state) {

@@ -110,9 +110,8 @@ const char *hb__ocl_error_name(cl_int e) {
     case -1001:
         return "CL_PLATFORM_NOT_FOUND_KHR";
     default: {
-        static _Thread_local char buf[32];
-        snprintf(buf, sizeof buf, "CL error %d", (int)e);
-        return buf;
+        /* callers print the number next to the name */
+        return "unknown CL error";
     }
     }
 }
