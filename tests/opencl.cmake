@@ -7,8 +7,17 @@ add_test(NAME opencl.platform COMMAND test_opencl)
 add_test(NAME opencl.cli_stream
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/opencl_cli.sh
           $<TARGET_FILE:hetbench_cli> ${HB_TEST_PYTHON} ${HB_VALIDATE} ${HB_SCHEMA})
-set_tests_properties(opencl.platform opencl.cli_stream PROPERTIES
+add_test(NAME opencl.cli_lu
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/opencl_lu.sh
+          $<TARGET_FILE:hetbench_cli> ${HB_TEST_PYTHON} ${HB_VALIDATE} ${HB_SCHEMA})
+set_tests_properties(opencl.platform opencl.cli_stream opencl.cli_lu PROPERTIES
   LABELS "opencl" TIMEOUT 300 ENVIRONMENT "${HB_TEST_ENV}")
+# the every-kernel test (test_kernels, defined in tests/CMakeLists.txt) on the OpenCL devices
+# only, as scripts/device-check-opencl runs it on a GPU machine: every OpenCL implementation,
+# lu included, at the kernels' odd sizes with the corrupt-must-fail check
+add_test(NAME opencl.all_combinations COMMAND test_kernels)
+set_tests_properties(opencl.all_combinations PROPERTIES
+  LABELS "opencl;kernels" TIMEOUT 600 ENVIRONMENT "${HB_TEST_ENV};HB_TEST_DEVICES=opencl")
 
 # Faults PoCL never produces (CL_OUT_OF_RESOURCES from a launch, a lost device), injected by
 # LD_PRELOAD in front of the ICD loader. Not under the sanitizers: ASan must come first in the

@@ -1,6 +1,9 @@
 /* The OpenCL platform on this machine's ICD (PoCL in CI): discovery and properties, device
  * selection by id and by name, program build failures, allocation limits, the program cache
- * and the stream implementation's device timer. */
+ * the stream implementation's device timer, and lu: odd sizes verified by the HPL residual with
+ * the corrupt-must-fail check, its limits (f64, cl_khr_fp64, allocation sizes), the missing peak
+ * and a kernel that fails to enqueue mid-run. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +22,10 @@ static const hb_device *first_ocl(void) {
     }
     fail_msg("no OpenCL device (is POCL_CACHE_DIR writable? is pocl-opencl-icd installed?)");
     return NULL;
+}
+
+static const char *od_name_of(const hb_device *d) {
+    return hb__ocl_dev(d)->name;
 }
 
 static const hb_prop *prop(const hb_device *d, const char *key) {
@@ -207,6 +214,166 @@ static void test_stream_device_timer(void **state) {
     }
 }
 
+/* ---- lu on OpenCL ---- */
+
+/* The implementation of `lu` of the given kind on the device's platform. */
+static const hb_impl *lu_impl(const hb_device *d, hb_impl_kind kind) {
+    for (size_t i = 0; i < d->platform->nimpls; i++)
+        if (!strcmp(d->platform->impls[i].kernel, "lu") && d->platform->impls[i].kind == kind)
+            return &d->platform->impls[i];
+    return NULL;
+}
+
+static void lu_verify_ok(const hb_problem *p, const char *what, int rep) {
+    hb_verification v;
+    memset(&v, 0, sizeof v);
+    assert_int_equal(p->kernel->verify(p, &v), HB_OK);
+    if (!v.passed)
+        fail_msg("lu %s: verification FAILED after run %d: %s = %.6g (threshold %.6g)", what, rep,
+                 v.metric_name, v.metric, v.threshold);
+}
+
+/* Sizes around the blocking (NB = 128 columns, panel leaves of 16, solve blocks of the
+   one-work-group size): 1, odd, one past a block, several blocks plus a remainder that is a
+   multiple of no block. Each: two runs verified by the HPL residual, the device time within
+   the host window, and a corrupted x must fail. */
+static void test_lu_odd_sizes(void **state) {
+    (void)state;
+    const hb_device *d = first_ocl();
+    const hb_impl *im = lu_impl(d, HB_IMPL_BASE);
+    assert_non_null(im);
+    assert_non_null(im->device_seconds);
+    assert_non_null(im->reset);
+    const hb_kernel *k = hb_kernel_find("lu");
+    const int64_t sizes[] = {1, 2, 7, 16, 17, 65, 129, 257, 300, 531};
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+        char what[32];
+        snprintf(what, sizeof what, "n=%lld", (long long)sizes[si]);
+        hb_problem p = {.kernel = k, .variant = HB_F64, .seed = 99 + si};
+        p.size.n = sizes[si];
+        char err[512] = "";
+        assert_int_equal(im->supports(d, &p, err, sizeof err), HB_OK);
+        assert_int_equal(k->setup(&p, err, sizeof err), HB_OK);
+        void *st = NULL;
+        if (im->setup(d, &p, &st, err, sizeof err) != HB_OK) fail_msg("%s: setup: %s", what, err);
+        assert_contains(im->detail(st), "lu_gemm_sub");
+        assert_contains(im->detail(st), "device time = first kernel start to last kernel end");
+        for (int rep = 1; rep <= 2; rep++) {
+            assert_int_equal(im->reset(st), HB_OK);
+            double t0 = hb__now();
+            assert_int_equal(im->run(st), HB_OK);
+            double host = hb__now() - t0, dev = im->device_seconds(st);
+            /* < 0: shorter than the timer can tell (the runner then uses the host time) */
+            if (!(dev == -1.0 || (dev > 0 && dev <= host * 1.05 + 50e-6)))
+                fail_msg("%s: device %.3g s, host %.3g s", what, dev, host);
+            assert_int_equal(im->finish(st), HB_OK);
+            lu_verify_ok(&p, what, rep);
+        }
+        k->corrupt(&p);
+        hb_verification bad;
+        memset(&bad, 0, sizeof bad);
+        assert_int_equal(k->verify(&p, &bad), HB_OK);
+        if (bad.passed) fail_msg("%s: a corrupted x passed (%.3g)", what, bad.metric);
+        if (si == sizeof sizes / sizeof *sizes - 1) print_message("  %s\n", im->detail(st));
+        im->teardown(st);
+        k->teardown(&p);
+    }
+}
+
+/* f64 only, where the device has it; the matrix must fit one allocation, the matrix and its
+   pristine copy the global memory: otherwise skipped with the reason, never attempted. */
+static void test_lu_limits(void **state) {
+    (void)state;
+    const hb_device *d = first_ocl();
+    hb__ocl_device *od = hb__ocl_dev(d);
+    const hb_impl *im = lu_impl(d, HB_IMPL_BASE);
+    assert_non_null(im);
+    hb_problem p = {.kernel = hb_kernel_find("lu"), .variant = HB_F32};
+    p.size.n = 100;
+    char why[512] = "";
+    assert_int_equal(im->supports(d, &p, why, sizeof why), HB_UNSUPPORTED);
+    assert_contains(why, "f64");
+    /* a device without doubles (PoCL has them: pretend for the check) */
+    p.variant = HB_F64;
+    int had = od->has_fp64;
+    od->has_fp64 = 0;
+    hb_status s = im->supports(d, &p, why, sizeof why);
+    od->has_fp64 = had;
+    assert_int_equal(s, HB_UNSUPPORTED);
+    assert_contains(why, "cl_khr_fp64");
+    /* one matrix above CL_DEVICE_MAX_MEM_ALLOC_SIZE */
+    p.size.n = (int64_t)sqrt((double)od->max_alloc / 8.0) + 1;
+    assert_int_equal(im->supports(d, &p, why, sizeof why), HB_SKIPPED);
+    print_message("  n = %lld: %s\n", (long long)p.size.n, why);
+    assert_contains(why, "CL_DEVICE_MAX_MEM_ALLOC_SIZE");
+    /* two matrices above the global memory (pretend one may take all of it) */
+    cl_ulong max_alloc = od->max_alloc;
+    od->max_alloc = od->global_mem;
+    p.size.n = (int64_t)sqrt((double)od->global_mem / 16.0) + 1;
+    s = im->supports(d, &p, why, sizeof why);
+    od->max_alloc = max_alloc;
+    assert_int_equal(s, HB_SKIPPED);
+    assert_contains(why, "global memory");
+    /* beyond the kernels' 32-bit indices */
+    p.size.n = (int64_t)1 << 40;
+    assert_int_equal(im->supports(d, &p, why, sizeof why), HB_SKIPPED);
+    /* setup refuses the same way, before allocating anything */
+    p.size.n = (int64_t)sqrt((double)od->max_alloc / 8.0) + 1;
+    void *st = (void *)1;
+    char err[512] = "";
+    assert_int_equal(im->setup(d, &p, &st, err, sizeof err), HB_SKIPPED);
+    assert_null(st);
+    assert_contains(err, "CL_DEVICE_MAX_MEM_ALLOC_SIZE");
+}
+
+/* No vendor LU on OpenCL (CLBlast has no LAPACK): a peak entry that always says why. */
+static void test_lu_no_peak(void **state) {
+    (void)state;
+    const hb_device *d = first_ocl();
+    const hb_impl *im = lu_impl(d, HB_IMPL_PEAK);
+    assert_non_null(im);
+    hb_problem p = {.kernel = hb_kernel_find("lu"), .variant = HB_F64};
+    p.size.n = 100;
+    char why[512] = "";
+    assert_int_equal(im->supports(d, &p, why, sizeof why), HB_UNSUPPORTED);
+    assert_contains(why, "CLBlast");
+    assert_contains(why, "getrf");
+}
+
+/* A kernel that fails to enqueue in the middle of a run: run() returns a device error and the
+   noted reason names the OpenCL error and the kernel; the queue is drained, and the next run
+   of the same state is verified again (the runner's record is `error`, and it goes on). */
+static void test_lu_run_failure(void **state) {
+    (void)state;
+    const hb_device *d = first_ocl();
+    const hb_impl *im = lu_impl(d, HB_IMPL_BASE);
+    const hb_kernel *k = hb_kernel_find("lu");
+    hb_problem p = {.kernel = k, .variant = HB_F64, .seed = 5};
+    p.size.n = 300;
+    char err[512] = "";
+    assert_int_equal(k->setup(&p, err, sizeof err), HB_OK);
+    void *st = NULL;
+    assert_int_equal(im->setup(d, &p, &st, err, sizeof err), HB_OK);
+    const cl_int codes[] = {CL_OUT_OF_RESOURCES, CL_INVALID_COMMAND_QUEUE};
+    const long at[] = {1, 5};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(im->reset(st), HB_OK);
+        hb__clear_noted_error();
+        hb__lu_ocl_fail_at(st, at[i], codes[i]);
+        assert_int_equal(im->run(st), HB_E_DEVICE);
+        print_message("  noted: %s\n", hb__noted_error());
+        assert_contains(hb__noted_error(), hb__ocl_error_name(codes[i]));
+        assert_contains(hb__noted_error(), "clEnqueueNDRangeKernel(lu_");
+        assert_contains(hb__noted_error(), od_name_of(d));
+        assert_int_equal(im->reset(st), HB_OK);
+        assert_int_equal(im->run(st), HB_OK);
+        assert_int_equal(im->finish(st), HB_OK);
+        lu_verify_ok(&p, "after a failed run", i + 1);
+    }
+    im->teardown(st);
+    k->teardown(&p);
+}
+
 static int group_setup(void **state) {
     (void)state;
     hb_platform_config cfg = {.threads = 2, .bind = 0, .quiet = 1};
@@ -229,7 +396,9 @@ int main(void) {
         cmocka_unit_test(test_discovery),           cmocka_unit_test(test_selection),
         cmocka_unit_test(test_error_names),         cmocka_unit_test(test_build_failure),
         cmocka_unit_test(test_program_cache),       cmocka_unit_test(test_allocation_limits),
-        cmocka_unit_test(test_stream_device_timer),
+        cmocka_unit_test(test_stream_device_timer), cmocka_unit_test(test_lu_odd_sizes),
+        cmocka_unit_test(test_lu_limits),           cmocka_unit_test(test_lu_no_peak),
+        cmocka_unit_test(test_lu_run_failure),
     };
     return cmocka_run_group_tests_name("opencl", tests, group_setup, group_teardown);
 }

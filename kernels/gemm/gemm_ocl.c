@@ -263,6 +263,19 @@ static hb_status tiles_for(hb__ocl_device *od, hb_variant v, const tuned **out, 
     return s;
 }
 
+/* The tiles of (device, variant), from the search (run now on first use, then cached): kernels/
+   lu/lu_ocl.c builds its trailing update, gemm.cl's tiling with leading dimensions, with them. */
+hb_status hb__gemm_ocl_tiles(hb__ocl_device *od, hb_variant v, int tiles[6], const char **detail,
+                             char *err, size_t n) {
+    const tuned *t = NULL;
+    hb_status s = tiles_for(od, v, &t, err, n);
+    if (s != HB_OK) return s;
+    tiles[0] = t->cfg.tm, tiles[1] = t->cfg.tn, tiles[2] = t->cfg.tk;
+    tiles[3] = t->cfg.wm, tiles[4] = t->cfg.wn, tiles[5] = t->cfg.vw;
+    if (detail) *detail = t->detail;
+    return HB_OK;
+}
+
 /* ---- the implementation ---- */
 typedef struct gemm_ocl {
     hb_problem *p;

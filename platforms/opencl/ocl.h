@@ -82,11 +82,21 @@ hb_status hb__ocl_write(hb__ocl_device *od, cl_mem buf, const void *src, size_t 
 hb_status hb__ocl_read(hb__ocl_device *od, cl_mem buf, void *dst, size_t bytes, char *err,
                        size_t n);
 
+/* The tiled GEMM's tile parameters TM, TN, TK, WM, WN, VW for (device, variant), chosen by the
+   gemm tile search on first use and cached (kernels/gemm/gemm_ocl.c); detail, when non-NULL,
+   receives the search's description. The LU's trailing update is built with them. */
+hb_status hb__gemm_ocl_tiles(hb__ocl_device *od, hb_variant v, int tiles[6], const char **detail,
+                             char *err, size_t n);
+
 /* Implementations registered by the OpenCL platform (defined beside their kernels). */
 extern const hb_impl hb__stream_ocl_base;
 extern const hb_impl hb__gemm_ocl_base;
 extern const hb_impl hb__peak_ocl_base, hb__transfer_ocl_base, hb__latency_ocl_base;
-extern const hb_impl hb__gemm_ocl_peak; /* CLBlast; only when built with it */
+extern const hb_impl hb__gemm_ocl_peak;                /* CLBlast; only when built with it */
+extern const hb_impl hb__lu_ocl_base, hb__lu_ocl_peak; /* peak: none (no OpenCL LAPACK) */
+/* Tests only: in the next run() of an hb__lu_ocl_base state, the launch-th kernel (1-based)
+   fails to enqueue with `code` instead of being enqueued (fault injection). */
+void hb__lu_ocl_fail_at(void *state, long launch, cl_int code);
 
 const hb_platform *hb__opencl_platform(void);
 

@@ -24,6 +24,8 @@ extern const hb_impl hb__gemm_ocl_base __attribute__((weak));
 extern const hb_impl hb__peak_ocl_base __attribute__((weak));
 extern const hb_impl hb__transfer_ocl_base __attribute__((weak));
 extern const hb_impl hb__latency_ocl_base __attribute__((weak));
+extern const hb_impl hb__lu_ocl_base __attribute__((weak));
+extern const hb_impl hb__lu_ocl_peak __attribute__((weak));
 #ifdef HB_HAVE_CLBLAST
 extern const hb_impl hb__gemm_ocl_peak __attribute__((weak));
 #endif
@@ -651,13 +653,13 @@ static const hb_platform opencl_platform = {
     .nimpls = 0,
 };
 
-static hb_impl g_impls[8];
+static hb_impl g_impls[16];
 static hb_platform g_platform;
 
 static void build_table(void) {
     const hb_impl *all[] = {
-        &hb__stream_ocl_base,   &hb__gemm_ocl_base,    &hb__peak_ocl_base,
-        &hb__transfer_ocl_base, &hb__latency_ocl_base,
+        &hb__stream_ocl_base,  &hb__gemm_ocl_base, &hb__peak_ocl_base, &hb__transfer_ocl_base,
+        &hb__latency_ocl_base, &hb__lu_ocl_base,   &hb__lu_ocl_peak,
 #ifdef HB_HAVE_CLBLAST
         &hb__gemm_ocl_peak,
 #endif
