@@ -11,6 +11,7 @@
  *   HB_FAULT_ERROR   the cl_int to return (e.g. -5 = CL_OUT_OF_RESOURCES)
  *   HB_FAULT_KERNEL  enqueue only: fail only launches of kernels whose name contains this
  *   HB_FAULT_AFTER   let this many matching calls succeed first (default 0)
+ *   HB_FAULT_FROM    arm the fault only once a kernel whose name contains this is enqueued
  *   HB_FAULT_STICKY  1: once the first fault fires, every later matching call fails too (a
  *                    lost device), whatever the kernel
  * Without HB_FAULT_CALL the library passes every call through. */
@@ -28,7 +29,7 @@ typedef cl_int (*wait_fn)(cl_uint, const cl_event *);
 typedef cl_int (*finish_fn)(cl_command_queue);
 
 static atomic_long matched;
-static atomic_int fired;
+static atomic_int fired, armed;
 
 static const char *env(const char *k) {
     const char *v = getenv(k);
@@ -39,6 +40,7 @@ static const char *env(const char *k) {
 static int should_fail(const char *call, cl_kernel k) {
     const char *want = env("HB_FAULT_CALL");
     if (!want || strcmp(want, call) != 0) return 0;
+    if (env("HB_FAULT_FROM") && !atomic_load(&armed)) return 0;
     if (env("HB_FAULT_STICKY") && atomic_load(&fired)) return 1;
     const char *kname = env("HB_FAULT_KERNEL");
     if (kname && k) {
@@ -62,6 +64,12 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue q, cl_ke
                                                        const cl_event *wl, cl_event *ev) {
     static enqueue_fn real;
     if (!real) real = (enqueue_fn)dlsym(RTLD_NEXT, "clEnqueueNDRangeKernel");
+    const char *from = env("HB_FAULT_FROM");
+    if (from && !atomic_load(&armed)) {
+        char name[256] = "";
+        clGetKernelInfo(k, CL_KERNEL_FUNCTION_NAME, sizeof name - 1, name, NULL);
+        if (strstr(name, from)) atomic_store(&armed, 1);
+    }
     if (should_fail("enqueue", k)) return fault_code();
     return real(q, k, dim, off, g, l, nw, wl, ev);
 }

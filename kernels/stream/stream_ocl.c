@@ -1,5 +1,6 @@
 /* hetbench — stream on OpenCL (base): the four STREAM operations of stream.c as OpenCL C
- * kernels (stream.cl), one work-item per element, on buffers in the device's global memory.
+ * kernels (stream.cl), a vector of elements per work-item, on buffers in the device's global
+ * memory.
  *
  * setup builds the program (cached per device, never timed), creates the buffers the
  * operation touches and copies its inputs from the host problem; run enqueues the one kernel
@@ -105,6 +106,29 @@ static hb_status set_arg(stream_ocl *s, cl_uint i, size_t size, const void *v, c
     return HB_OK;
 }
 
+/* Runs stream_nt_probe once: 1 when this build of the program really stores non-temporally. */
+static hb_status nt_probe(hb__ocl_device *od, cl_program prog, int *used, char *err, size_t n) {
+    cl_int e;
+    cl_kernel k = clCreateKernel(prog, "stream_nt_probe", &e);
+    if (!k || e != CL_SUCCESS) return hb__ocl_fail(e, "clCreateKernel(stream_nt_probe)", err, n);
+    cl_mem buf = NULL;
+    hb_status st = hb__ocl_buffer(od, CL_MEM_READ_WRITE, sizeof(cl_int), &buf, err, n);
+    cl_int v = -1;
+    size_t one = 1;
+    if (st == HB_OK) {
+        e = clSetKernelArg(k, 0, sizeof buf, &buf);
+        if (e == CL_SUCCESS)
+            e = clEnqueueNDRangeKernel(od->queue, k, 1, NULL, &one, &one, 0, NULL, NULL);
+        if (e == CL_SUCCESS) e = clFinish(od->queue);
+        if (e != CL_SUCCESS) st = hb__ocl_fail(e, "stream_nt_probe", err, n);
+    }
+    if (st == HB_OK) st = hb__ocl_read(od, buf, &v, sizeof v, err, n);
+    if (buf) clReleaseMemObject(buf);
+    clReleaseKernel(k);
+    *used = v == 1;
+    return st;
+}
+
 static hb_status stream_ocl_setup(const hb_device *d, hb_problem *p, void **state, char *err,
                                   size_t n) {
     *state = NULL;
@@ -130,8 +154,22 @@ static hb_status stream_ocl_setup(const hb_device *d, hb_problem *p, void **stat
     size_t bytes = len * es;
 
     cl_program prog;
-    st = hb__ocl_program(od, "stream", f64 ? "-DT=double -DHB_FP64" : "-DT=float", NULL, &prog, err,
-                         n);
+    /* Elements per work-item: a 64-byte vector on a CPU device (one cache line per store,
+       which PoCL turns into full-width SIMD loads and stores), 16 bytes elsewhere (the widest
+       load a GPU thread issues in one instruction). Non-temporal stores are asked for on
+       every device; the probe below says whether the compiler has them. HB_STREAM_OCL_VW
+       (1, 2, 4, 8, 16) and HB_STREAM_OCL_NT (0/1) override, for experiments on new devices;
+       what ran is in the detail either way. */
+    int vw = (int)((od->type & CL_DEVICE_TYPE_CPU ? 64 : 16) / es), nt = 1;
+    const char *e_vw = getenv("HB_STREAM_OCL_VW"), *e_nt = getenv("HB_STREAM_OCL_NT");
+    if (e_vw && (!strcmp(e_vw, "1") || !strcmp(e_vw, "2") || !strcmp(e_vw, "4") ||
+                 !strcmp(e_vw, "8") || !strcmp(e_vw, "16")))
+        vw = atoi(e_vw);
+    if (e_nt && (!strcmp(e_nt, "0") || !strcmp(e_nt, "1"))) nt = atoi(e_nt);
+    char opts[128];
+    snprintf(opts, sizeof opts, "%s -DVW=%d%s", f64 ? "-DT=double -DHB_FP64" : "-DT=float", vw,
+             nt ? " -DHB_NT" : "");
+    st = hb__ocl_program(od, "stream", opts, NULL, &prog, err, n);
     if (st != HB_OK) goto fail;
     cl_int e;
     s->kernel = clCreateKernel(prog, kernel_names[p->op], &e);
@@ -189,6 +227,9 @@ static hb_status stream_ocl_setup(const hb_device *d, hb_problem *p, void **stat
         break;
     }
 
+    int nt_used = 0;
+    if (nt && (st = nt_probe(od, prog, &nt_used, err, n)) != HB_OK) goto fail;
+
     /* work-group: 256 items, or what the kernel / device allow; global rounded up */
     size_t wg = 256, kwg = 0;
     if (clGetKernelWorkGroupInfo(s->kernel, od->device, CL_KERNEL_WORK_GROUP_SIZE, sizeof kwg, &kwg,
@@ -198,12 +239,16 @@ static hb_status stream_ocl_setup(const hb_device *d, hb_problem *p, void **stat
     if (od->max_wg && od->max_wg < wg) wg = od->max_wg;
     if (wg < 1) wg = 1;
     s->local = wg;
-    s->global = (len + wg - 1) / wg * wg;
+    size_t items = (len + (size_t)vw - 1) / (size_t)vw;
+    s->global = (items + wg - 1) / wg * wg;
     snprintf(s->detail, sizeof s->detail,
-             "OpenCL C kernel %s (%s) on %s [%s], one work-item per element, work-group %zu, "
-             "global %zu",
-             kernel_names[p->op], f64 ? "double" : "float", od->name, od->platform_name, s->local,
-             s->global);
+             "OpenCL C kernel %s (%s) on %s [%s], %d element%s per work-item (vector loads and "
+             "stores), %s stores, work-group %zu, global %zu",
+             kernel_names[p->op], f64 ? "double" : "float", od->name, od->platform_name, vw,
+             vw > 1 ? "s" : "",
+             nt_used ? "non-temporal"
+                     : (nt ? "plain (the compiler has no __builtin_nontemporal_store)" : "plain"),
+             s->local, s->global);
     *state = s;
     return HB_OK;
 fail:
