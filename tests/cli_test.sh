@@ -3,7 +3,7 @@
 # usage: cli_test.sh SUBTEST HETBENCH PYTHON VALIDATE_PY SCHEMA [GOOD_PLUGIN_DIR BAD_PLUGIN_DIR]
 #   SUBTEST: help | info | list | usage_errors | size_strict | dry_run | output_errors | check | sigint |
 #            small_run | plugin | energy_log |
-#            energy_sensors | all
+#            energy_sensors | catalog | all
 set -u
 sub=$1 HB=$2 PY=$3 VALIDATE=$4 SCHEMA=$5 GOOD=${6:-} BAD=${7:-}
 unset HETBENCH_PLUGIN_PATH
@@ -504,6 +504,55 @@ t_sigint() {
     && pass "after two signals the last record is interrupted" || { fail "after two signals:"; cat "$tmp/py"; }
 }
 
+# the inventory (docs/acceptance.md §2): `info` shows each component with its origin; a vendor
+# catalog file adds entries; a bad one is refused (exit 2) naming file, line and field
+t_catalog() {
+  local fx="${HB_FIXTURES:-$(cd "$(dirname "$0")" && pwd)/fixtures}"
+  HETBENCH_SYSFS_ROOT="$fx/sysfs/pci-h100" expect 0 "info on a fake sysfs with 4 H100" -- "$HB" info
+  grep_in "$tmp/out" "inventory (catalog:" "info"
+  grep_in "$tmp/out" "NVIDIA H100 SXM5 80GB" "info"
+  grep_in "$tmp/out" "origin foreign, catalog nvidia-h100-sxm" "info"
+  grep_in "$tmp/out" "66.9 TFLOP/s × 4 devices" "info"
+  HETBENCH_SYSFS_ROOT="$fx/sysfs/pci-h100" expect 0 "info --json --catalog vendor file" -- \
+    "$HB" info --json --catalog "$fx/catalog/vendor-override.json"
+  "$PY" - "$tmp/out" <<'PYEOF' >"$tmp/py" 2>&1 && pass "info --json: system.inventory with the vendor file, pci and dmi" || { fail "info --json inventory"; cat "$tmp/py"; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+inv = d["inventory"]
+assert inv["catalog"]["files"][-1].endswith("vendor-override.json"), inv["catalog"]
+cats = {c["category"] for c in inv["components"]}
+assert {"cpu", "accelerator", "display", "server", "os", "compiler"} <= cats, cats
+h = [c for c in inv["components"] if c["catalog_id"] == "nvidia-h100-sxm"]
+assert len(h) == 1 and h[0]["count"] == 4 and h[0]["origin"] == "foreign", h
+assert len(d["pci"]) == 6 and d["dmi"]["sys_vendor"] == "Supermicro", (d["pci"], d["dmi"])
+for c in inv["components"]:
+    assert c["origin"] in ("domestic", "foreign", "unknown"), c
+    assert (c["catalog_id"] is None) == (c["origin"] == "unknown"), c
+PYEOF
+  expect 2 "info --catalog bad file" -- "$HB" info --catalog "$fx/catalog/bad-peak.json"
+  grep_in "$tmp/err" "bad-peak.json:23: entries[1].peak.tflops.f16: must be a number > 0 or null" "info --catalog bad"
+  expect 2 "info --catalog with a syntax error" -- "$HB" info --catalog "$fx/catalog/bad-syntax.json"
+  grep_in "$tmp/err" "bad-syntax.json:8:" "info --catalog syntax error"
+  expect 2 "info --catalog missing file" -- "$HB" info --catalog "$tmp/none.json"
+  grep_in "$tmp/err" "none.json: cannot open" "info --catalog missing"
+  expect 2 "run --catalog bad file" -- "$HB" run -q --kernel stream --catalog "$fx/catalog/bad-pci.json" -o "$tmp/never.json"
+  grep_in "$tmp/err" "bad-pci.json:10: entries[0].match.pci[1]" "run --catalog bad"
+  [ -e "$tmp/never.json" ] && fail "run --catalog bad wrote a result" || pass "run --catalog bad measured nothing"
+  local out="$tmp/cat.json"
+  expect 0 "run with --catalog" -- "$HB" run -q --kernel stream --precision f64 --size 10007 --min-time 0.01 \
+    --idle 0 --catalog "$fx/catalog/vendor-override.json" -o "$out"
+  validate "$out" --all-ok
+  "$PY" - "$out" <<'PYEOF' >"$tmp/py" 2>&1 && pass "result: schema 1.2 with system.inventory" || { fail "result inventory"; cat "$tmp/py"; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema_version"] == "1.2", d["schema_version"]
+inv = d["system"]["inventory"]
+assert inv["catalog"]["files"][-1].endswith("vendor-override.json"), inv["catalog"]
+cpu = [c for c in inv["components"] if c["category"] == "cpu"]
+assert len(cpu) == 1 and "cpu:0" in cpu[0]["devices"], cpu
+PYEOF
+}
+
 case "$sub" in
   help) t_help ;;
   info) t_info ;;
@@ -519,7 +568,8 @@ case "$sub" in
   plugin) t_plugin ;;
   energy_log) t_energy_log ;;
   energy_sensors) t_energy_sensors ;;
-  all) t_help; t_info; t_list; t_usage_errors; t_size_strict; t_dry_run; t_output_errors; t_check; t_small_run; t_schema; t_plugin; t_energy_log; t_energy_sensors; t_sigint ;;
+  catalog) t_catalog ;;
+  all) t_help; t_info; t_list; t_usage_errors; t_size_strict; t_dry_run; t_output_errors; t_check; t_small_run; t_schema; t_plugin; t_energy_log; t_energy_sensors; t_catalog; t_sigint ;;
   *) echo "unknown subtest $sub"; exit 2 ;;
 esac
 echo "cli $sub: $((checks - fails))/$checks checks passed"

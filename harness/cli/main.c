@@ -31,7 +31,9 @@ static void usage_main(FILE *f) {
             "  list              kernels x precisions x implementations available here\n"
             "  run [options]     run a suite or a selection; write a result file\n"
             "  check FILE...     read result files back and check them\n"
-            "  show FILE...      print result files as the summary table\n\n"
+            "  show FILE...      print result files as the summary table\n"
+            "  report --spec S -o DIR RESULT...\n"
+            "                    judge result files against an acceptance spec\n\n"
             "`hetbench <command> --help` describes each command.\n"
             "Exit codes: 0 success, 1 a measurement failed, 2 bad usage/input, 3 runtime error.\n",
             HB_VERSION_STRING);
@@ -68,15 +70,20 @@ static void usage_run(FILE *f) {
                "  --idle S               idle baseline before the run (quick 2, node 5; 0 = none)\n"
                "  --counters LIST|none   libpfm4 event names replacing the default hardware set\n"
                "                         (software events are always counted)\n"
+               "  --catalog FILE         a catalog file added to the built-in one for the\n"
+               "                         inventory in the result (repeatable)\n"
                "  -q, --quiet            no progress and no table\n"
                "  -h, --help\n");
 }
 
 static void usage_info(FILE *f) {
-    fprintf(f, "usage: hetbench info [--json] [--threads N] [--meters LIST|none]\n\n"
-               "  --json       the same facts as JSON (the \"system\" object of result files,\n"
-               "               with the energy meters and counter sources)\n"
-               "  --meters L   meter sources to look for (default: all)\n");
+    fprintf(f,
+            "usage: hetbench info [--json] [--threads N] [--meters LIST|none] [--catalog FILE]\n\n"
+            "  --json       the same facts as JSON (the \"system\" object of result files,\n"
+            "               with the energy meters and counter sources)\n"
+            "  --meters L   meter sources to look for (default: all)\n"
+            "  --catalog F  a catalog file added to the built-in one for the inventory\n"
+            "               (repeatable; an entry with a known id replaces it)\n");
 }
 
 static void usage_list(FILE *f) {
@@ -84,6 +91,24 @@ static void usage_list(FILE *f) {
 }
 static void usage_show(FILE *f) {
     fprintf(f, "usage: hetbench show RESULT.json...\n");
+}
+
+static void usage_report(FILE *f) {
+    fprintf(f, "usage: hetbench report --spec SPEC -o DIR [options] RESULT.json...\n\n"
+               "Judges result files (one or more per node) against an acceptance spec and writes\n"
+               "DIR/report.json, DIR/report.md and DIR/report.html (docs/acceptance.md).\n\n"
+               "  --spec FILE            the acceptance spec (results/specs/*.json)\n"
+               "  -o, --output DIR       where the report goes (created when missing)\n"
+               "  --lang zh|en|both      language of report.md and report.html (default both:\n"
+               "                         Chinese, then English); report.json has both\n"
+               "  --catalog FILE         a catalog file added to the built-in one (repeatable;\n"
+               "                         an entry with a known id replaces it)\n"
+               "  --no-builtin-catalog   only the spec's and the --catalog files (tests)\n"
+               "  -q, --quiet            no verdict table on stdout\n"
+               "  -h, --help\n\n"
+               "Exit codes: 0 every required clause passes; 1 a required clause fails or is not\n"
+               "measurable; 2 bad usage or bad input (the message names the file, line and\n"
+               "field); 3 the report could not be written.\n");
 }
 
 static void usage_check(FILE *f) {
@@ -176,15 +201,28 @@ static int make_context(hb_context **ctx, int threads, int bind) {
     return EXIT_OKAY;
 }
 
+/* --catalog FILE (repeatable, info and run): a vendor's catalog file, added to the built-in
+   one for the inventory; every file is checked before anything runs (bad file: exit 2). */
+#define MAX_CATALOG_FILES 64
+static int set_catalogs(const char *cmd, const char *const *files, size_t n) {
+    char err[1024] = "";
+    if (hb_set_catalog_files(files, n, err, sizeof err) != HB_OK) {
+        fprintf(stderr, "%s %s: %s\n", prog, cmd, err);
+        return EXIT_USAGE;
+    }
+    return EXIT_OKAY;
+}
+
 static int cmd_info(int argc, char **argv) {
-    static const struct option opts[] = {{"json", no_argument, 0, 'j'},
-                                         {"threads", required_argument, 0, 't'},
-                                         {"meters", required_argument, 0, 'm'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"json", no_argument, 0, 'j'},         {"threads", required_argument, 0, 't'},
+        {"meters", required_argument, 0, 'm'}, {"catalog", required_argument, 0, 'c'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     int json = 0, c;
     long long threads = 0;
     const char *meters = NULL;
+    const char *catalogs[MAX_CATALOG_FILES];
+    size_t ncatalogs = 0;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -194,6 +232,12 @@ static int cmd_info(int argc, char **argv) {
             break;
         case 'm':
             meters = optarg;
+            break;
+        case 'c':
+            if (!*optarg) return bad("info", "--catalog: empty file name%s%s", "", "");
+            if (ncatalogs == MAX_CATALOG_FILES)
+                return bad("info", "--catalog: more than %s files%s", "64", "");
+            catalogs[ncatalogs++] = optarg;
             break;
         case 't':
             if (parse_i64(optarg, 1, 4096, &threads))
@@ -214,6 +258,7 @@ static int cmd_info(int argc, char **argv) {
         if (meters && (bad_list(meters) || hb_check_meter_sources(meters, e, sizeof e) != HB_OK))
             return bad("info", "%s%s", e[0] ? e : "--meters: empty item", "");
     }
+    if (set_catalogs("info", catalogs, ncatalogs)) return EXIT_USAGE;
     hb_context *ctx;
     int rc = make_context(&ctx, (int)threads, 1);
     if (rc) return rc;
@@ -286,6 +331,88 @@ static int cmd_show(int argc, char **argv) {
     return rc;
 }
 
+static int cmd_report(int argc, char **argv) {
+    static const struct option opts[] = {{"spec", required_argument, 0, 's'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"lang", required_argument, 0, 'l'},
+                                         {"catalog", required_argument, 0, 'c'},
+                                         {"no-builtin-catalog", no_argument, 0, 'n'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    hb_report_options o = {0};
+    const char **catalogs = calloc((size_t)argc + 1, sizeof *catalogs);
+    if (!catalogs) return EXIT_RUNTIME;
+    int c, quiet = 0, rc;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            o.spec = optarg;
+            break;
+        case 'o':
+            o.output_dir = optarg;
+            break;
+        case 'l':
+            if (strcmp(optarg, "zh") && strcmp(optarg, "en") && strcmp(optarg, "both")) {
+                free(catalogs);
+                return bad("report", "--lang: '%s' is not zh, en or both%s", optarg, "");
+            }
+            o.lang = optarg;
+            break;
+        case 'c':
+            if (!*optarg) {
+                free(catalogs);
+                return bad("report", "--catalog: empty file name%s%s", "", "");
+            }
+            catalogs[o.n_catalogs++] = optarg;
+            break;
+        case 'n':
+            o.no_builtin_catalog = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            free(catalogs);
+            usage_report(stdout);
+            return EXIT_OKAY;
+        case ':':
+            free(catalogs);
+            return bad("report", "option %s needs a value%s", opt_name(argv, optopt), "");
+        default:
+            free(catalogs);
+            return bad("report", "unknown option '%s'%s", opt_name(argv, optopt), "");
+        }
+    }
+    if (!o.spec || !*o.spec)
+        rc = bad("report", "--spec FILE is required%s%s", "", "");
+    else if (!o.output_dir || !*o.output_dir)
+        rc = bad("report", "-o DIR (the report's directory) is required%s%s", "", "");
+    else if (optind >= argc)
+        rc = bad("report", "needs at least one result file%s%s", "", "");
+    else {
+        o.catalogs = catalogs;
+        o.results = (const char *const *)(argv + optind);
+        o.n_results = (size_t)(argc - optind);
+        o.summary = quiet ? NULL : stdout;
+        hb_report_summary sum;
+        char err[2048] = "";
+        hb_status st = hb_report(&o, &sum, err, sizeof err);
+        if (st == HB_E_INVALID) {
+            fprintf(stderr, "%s report: %s\n", prog, err);
+            rc = EXIT_USAGE;
+        } else if (st != HB_OK) {
+            fprintf(stderr, "%s report: %s\n", prog, err);
+            rc = EXIT_RUNTIME;
+        } else
+            rc = sum.required_unmet ? EXIT_FAILED : EXIT_OKAY;
+    }
+    free(catalogs);
+    return rc;
+}
+
 static char *join_args(int argc, char **argv) {
     size_t len = 1;
     for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
@@ -322,7 +449,8 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
         O_METERLOGSCOPE,
         O_EWINDOW,
         O_IDLE,
-        O_COUNTERS
+        O_COUNTERS,
+        O_CATALOG
     };
     static const struct option opts[] = {{"suite", required_argument, 0, O_SUITE},
                                          {"kernel", required_argument, 0, O_KERNEL},
@@ -346,6 +474,7 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
                                          {"energy-window", required_argument, 0, O_EWINDOW},
                                          {"idle", required_argument, 0, O_IDLE},
                                          {"counters", required_argument, 0, O_COUNTERS},
+                                         {"catalog", required_argument, 0, O_CATALOG},
                                          {"output", required_argument, 0, 'o'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
@@ -353,6 +482,8 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     hb_run_options o;
     hb_run_options_default(&o, HB_SUITE_QUICK);
     const char *suite = "quick";
+    const char *catalogs[MAX_CATALOG_FILES];
+    size_t ncatalogs = 0;
     long long threads = 0, v;
     int quiet = 0, bind = 1, c;
     double d;
@@ -461,6 +592,12 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
         case O_COUNTERS:
             o.counters = optarg;
             break;
+        case O_CATALOG:
+            if (!*optarg) return bad("run", "--catalog: empty file name%s%s", "", "");
+            if (ncatalogs == MAX_CATALOG_FILES)
+                return bad("run", "--catalog: more than %s files%s", "64", "");
+            catalogs[ncatalogs++] = optarg;
+            break;
         case 'o':
             o.output = optarg;
             break;
@@ -506,6 +643,7 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
         return bad("run", "--suite: unknown suite '%s' (quick, node)%s", suite, "");
     o.suite = s;
     if (o.max_reps < o.min_reps) o.max_reps = o.min_reps;
+    if (set_catalogs("run", catalogs, ncatalogs)) return EXIT_USAGE;
 
     char defout[96];
     if (!o.output) {
@@ -573,6 +711,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1, argc, argv);
     if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "show")) return cmd_show(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
     usage_main(stderr);
     return EXIT_USAGE;

@@ -1,6 +1,7 @@
 /* hetbench — `info` and `list` as text for people (JSON is hb_system_json). */
 #include <hwloc.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,68 @@ static void print_topology(FILE *f, hwloc_topology_t t, hwloc_obj_t o, int depth
 static const char *str(json_t *o, const char *k) {
     const char *s = json_string_value(json_object_get(o, k));
     return s ? s : "?";
+}
+
+/* 1.66e11 FLOP/s -> "166 GFLOP/s" */
+static void si_rate(char *buf, size_t n, double v, const char *unit) {
+    static const char *const pre[] = {"", "k", "M", "G", "T", "P", "E"};
+    int i = 0;
+    while (fabs(v) >= 1000.0 && i < 6) v /= 1000.0, i++;
+    snprintf(buf, n, "%.3g %s%s", v, pre[i], unit);
+}
+
+/* The inventory (docs/acceptance.md §2): each component, its origin, catalog id, rated peak. */
+static void print_inventory(FILE *f, json_t *inv) {
+    json_t *cat = json_object_get(inv, "catalog");
+    fprintf(f, "\ninventory (catalog: %zu file(s), %lld entries; %lld unknown component(s))\n",
+            json_array_size(json_object_get(cat, "files")),
+            (long long)json_integer_value(json_object_get(cat, "entries")),
+            (long long)json_integer_value(json_object_get(inv, "unknown")));
+    if (json_object_get(cat, "error")) fprintf(f, "  catalog error: %s\n", str(cat, "error"));
+    if (json_object_get(cat, "note")) fprintf(f, "  catalog: %s\n", str(cat, "note"));
+    size_t i, j;
+    json_t *c, *d;
+    json_array_foreach(json_object_get(inv, "components"), i, c) {
+        json_t *id = json_object_get(c, "catalog_id");
+        fprintf(f, "  %-12s %s", str(c, "category"), str(c, "name"));
+        if (json_is_string(json_object_get(c, "model")))
+            fprintf(f, " (%s)", str(c, "model"));
+        else if (json_is_string(json_object_get(c, "version")))
+            fprintf(f, " (%s)", str(c, "version"));
+        fputc('\n', f);
+        fprintf(f, "  %-12s origin %s, catalog %s", "", str(c, "origin"),
+                json_is_string(id) ? json_string_value(id) : "unknown");
+        if (json_is_string(json_object_get(c, "vendor")))
+            fprintf(f, ", vendor %s", str(c, "vendor"));
+        if (json_is_integer(json_object_get(c, "count")) &&
+            (json_integer_value(json_object_get(c, "count")) != 1 ||
+             !strcmp(str(c, "category"), "cpu") || !strcmp(str(c, "category"), "accelerator")))
+            fprintf(f, ", x%lld", (long long)json_integer_value(json_object_get(c, "count")));
+        if (json_array_size(json_object_get(c, "devices"))) {
+            fprintf(f, ", devices");
+            json_array_foreach(json_object_get(c, "devices"), j, d)
+                fprintf(f, " %s", json_string_value(d) ? json_string_value(d) : "?");
+        }
+        fputc('\n', f);
+        fprintf(f, "  %-12s matched by: %s\n", "", str(c, "matched_by"));
+        json_t *rp = json_object_get(c, "rated_peak");
+        const char *key;
+        json_t *pk;
+        if (json_is_object(rp)) {
+            json_object_foreach(rp, key, pk) {
+                char v[64];
+                si_rate(v, sizeof v, json_number_value(json_object_get(pk, "value")),
+                        str(pk, "unit"));
+                fprintf(f, "  %-12s rated peak %-4s %s = %s (confidence %s)\n", "", key, v,
+                        str(pk, "formula"), str(pk, "confidence"));
+            }
+        } else if (json_is_string(json_object_get(c, "rated_peak_reason")))
+            fprintf(f, "  %-12s rated peak: unknown (%s)\n", "", str(c, "rated_peak_reason"));
+        if (json_is_number(json_object_get(c, "tdp_w")))
+            fprintf(f, "  %-12s TDP %g W\n", "", json_number_value(json_object_get(c, "tdp_w")));
+        json_array_foreach(json_object_get(c, "notes"), j, d)
+            fprintf(f, "  %-12s note: %s\n", "", json_string_value(d) ? json_string_value(d) : "");
+    }
 }
 
 void hb_print_info(hb_context *ctx, FILE *f) {
@@ -95,6 +158,7 @@ void hb_print_info(hb_context *ctx, FILE *f) {
         for (int k = 0; k < d->info.nprops; k++)
             fprintf(f, "             %-16s %s\n", d->info.props[k].key, d->info.props[k].value);
     }
+    print_inventory(f, json_object_get(sys, "inventory"));
     json_decref(sys);
 }
 

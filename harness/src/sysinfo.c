@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "internal.h"
 
 static hwloc_topology_t g_topo;
@@ -311,7 +312,11 @@ json_t *hb__system_json(hb_context *ctx) {
     }
     json_object_set_new(cpu, "caches", caches_json(t));
     if (t) json_object_set_new(cpu, "topology", topology_json(hwloc_get_root_obj(t)));
+    /* base clock, arm64 implementer/part (inventory.c; $HETBENCH_SYSFS_ROOT honoured) */
+    hb__cpu_identify(cpu, hb__inventory_sysfs_root(), "/proc/cpuinfo");
     json_object_set_new(sys, "cpu", cpu);
+    json_object_set_new(sys, "pci", hb__pci_scan(hb__inventory_sysfs_root()));
+    json_object_set_new(sys, "dmi", hb__dmi_read(hb__inventory_sysfs_root()));
 
     json_t *mem = json_object();
     json_object_set_new(mem, "total_bytes", json_integer((json_int_t)hb__mem_bytes_total()));
@@ -390,6 +395,8 @@ json_t *hb__system_json(hb_context *ctx) {
             json_array_append_new(probs, json_string(hb_plugin_problem_at(ctx, i)));
         json_object_set_new(sys, "plugin_problems", probs);
     }
+    /* the components matched against the catalog (docs/acceptance.md §2) */
+    json_object_set_new(sys, "inventory", hb__inventory_here(sys));
     return sys;
 }
 

@@ -124,11 +124,43 @@ void hb_print_info_meters(const char *meters, FILE *f);
 /* `list`: kernels × variants × platforms/implementations. */
 void hb_print_list(hb_context *ctx, FILE *f);
 
+/* ---- catalog (docs/acceptance.md §1) ---- */
+/* The catalog files (a vendor's additions and corrections, `--catalog FILE`) that this
+   process's inventories use besides the built-in catalog: the `system.inventory` of `info`
+   and of result files. Process-wide; each call replaces the previous list (n = 0: built-in
+   only). Every file, and the built-in catalog, is read and checked now: HB_E_INVALID with
+   "FILE:LINE: FIELD: what is wrong" in err. */
+hb_status hb_set_catalog_files(const char *const *files, size_t n, char *err, size_t errlen);
+
 /* ---- results ---- */
 /* Loads and checks a result file. On error, err says file, line (for syntax errors) and field. */
 hb_status hb_result_check_file(const char *path, char *err, size_t errlen);
 /* Checks a result file, then prints its system line and its records as the summary table. */
 hb_status hb_result_print(const char *path, FILE *f, char *err, size_t errlen);
+
+/* ---- acceptance reports (docs/acceptance.md §3–5) ---- */
+typedef struct hb_report_options {
+    const char *spec;            /* the spec file */
+    const char *output_dir;      /* report.json, report.md and report.html go here (created) */
+    const char *lang;            /* "zh", "en" or "both" (NULL = both): report.md and .html */
+    const char *const *catalogs; /* catalog files added to the built-in ones (--catalog) */
+    size_t n_catalogs;
+    int no_builtin_catalog;     /* 1: only the spec's and the given catalog files (tests) */
+    const char *const *results; /* result files, one or more */
+    size_t n_results;
+    FILE *summary; /* when non-NULL: the verdict of every clause, one line each */
+} hb_report_options;
+
+typedef struct hb_report_summary {
+    int pass, fail, not_measurable; /* clauses by verdict */
+    int required_unmet;             /* required clauses that failed or were not measurable */
+} hb_report_summary;
+
+/* Evaluates result files against a spec and writes the report. HB_OK when the report was
+   written (sum->required_unmet > 0: the acceptance is not met); HB_E_INVALID for bad input (a
+   malformed spec, catalog, result or meter log: err names the file, line and field); HB_E_IO
+   when the report cannot be written. */
+hb_status hb_report(const hb_report_options *o, hb_report_summary *sum, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,525 @@
+/* Acceptance reports (docs/acceptance.md §3–5): spec checking with file:line:field errors, the
+ * evaluation of the centre example over the synthetic multi-node results of
+ * tests/fixtures/reports/results (make_results.py), inputs that must be rejected, and the
+ * command's exit codes and outputs (report.json checked against report-v1.schema.json).
+ *
+ * The expected figures are computed by hand from the rates make_results.py writes (GFLOP/s):
+ *   hpc-hygon, f64, node capacity = max over cpu:0 and opencl:0.0 (one CPU) of gemm and lu:
+ *     900, 950, 890, 905, 600, 880 → mean 854.1667, s = 126.8229, n = 6, t(0.95, 5) = 2.015,
+ *     L = 854.1667 − 2.015 × 126.8229 / √6 = 749.8392; × 7000 nodes = 5.2489 PFLOP/s.
+ *     median 895, MAD 12.5 → cut-off 895 − 3 × 1.4826 × 12.5 = 839.4025: hpc-node05 (600) is
+ *     the only suspect.
+ *   ai-ascend, f16: 8 × 180 000 + 1000, 8 × 178 000 + 1000, 8 × 182 000 + 1000 → mean 1 441 000,
+ *     s = 16 000, t(0.95, 2) = 2.920 → L = 1 441 000 − 2.920 × 16 000 / √3 = 1 414 026.195
+ *   ai-dcu, f16, one node: lower CI ends 4 × 88 000 + 450 = 352 450
+ *   FP16 system capacity = 80 × 1 414 026.195 + 40 × 352 450 GFLOP/s = 127.2201 PFLOP/s.
+ *   Structure: hpc 2 × 5.2489 P, ai 0.5 × 127.2201 P, general 1 × 30000 × 1950 G → shares
+ *     0.07916, 0.47969, 0.44115.
+ *   Hardware autonomy (cpu, accelerator, server), per node: hpc 2/2, ascend 3/3, dcu 2/3 (no
+ *     DMI in a 1.1 result: server unknown), general 1/2 → (7000·2 + 80·3 + 40·2 + 30000·1) /
+ *     (7000·2 + 80·3 + 40·3 + 30000·2) = 44320 / 74360. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "catalog.h"
+#include "internal.h"
+#include "report.h"
+
+#ifndef HB_SOURCE_DIR
+#error "HB_SOURCE_DIR must be defined"
+#endif
+#define FIX HB_SOURCE_DIR "/tests/fixtures"
+#define RESULTS FIX "/reports/results"
+#define CENTRE HB_SOURCE_DIR "/results/specs/centre-example.json"
+
+static const char *const all_results[] = {
+    RESULTS "/ai-node01.json",  RESULTS "/ai-node02.json",      RESULTS "/ai-node03.json",
+    RESULTS "/dcu-node01.json", RESULTS "/gp-node01.json",      RESULTS "/hpc-node01.json",
+    RESULTS "/hpc-node02.json", RESULTS "/hpc-node03-old.json", RESULTS "/hpc-node03.json",
+    RESULTS "/hpc-node04.json", RESULTS "/hpc-node05.json",     RESULTS "/hpc-node06.json",
+    RESULTS "/login01.json"};
+#define NRESULTS (sizeof all_results / sizeof *all_results)
+
+static int close_to(double a, double b, double rel) {
+    return fabs(a - b) <= rel * fabs(b);
+}
+
+static const json_t *by_id(const json_t *arr, const char *key, const char *id) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        const char *v = json_string_value(json_object_get(x, key));
+        if (v && strcmp(v, id) == 0) return x;
+    }
+    return NULL;
+}
+
+static const char *en(const json_t *text) {
+    const char *s = json_string_value(json_object_get(text, "en"));
+    return s ? s : "";
+}
+
+/* ---- statistics ---- */
+static void test_t_table_and_bounds(void **state) {
+    (void)state;
+    assert_true(close_to(hb__t95(1), 6.314, 1e-9));
+    assert_true(close_to(hb__t95(5), 2.015, 1e-9));
+    assert_true(close_to(hb__t95(30), 1.697, 1e-9));
+    assert_true(close_to(hb__t95(31), 1.645, 1e-9));
+    assert_true(isnan(hb__t95(0)));
+    double v[] = {900, 950, 890, 905, 600, 880};
+    assert_true(close_to(hb__lcb_mean(v, 6), 749.8392, 1e-6));
+    double m, mad;
+    hb__median_mad(v, 6, &m, &mad);
+    assert_true(close_to(m, 895, 1e-12));
+    assert_true(close_to(mad, 12.5, 1e-12));
+    assert_true(isnan(hb__lcb_mean(v, 1)));
+}
+
+/* ---- spec checking ---- */
+static void test_path_line(void **state) {
+    (void)state;
+    const char *text = "{\n \"a\": [\n  1,\n  {\"b\":\n   2}\n ],\n \"c\": \"x\"\n}\n";
+    assert_int_equal(hb__json_path_line(text, "a"), 2);
+    assert_int_equal(hb__json_path_line(text, "a[0]"), 3);
+    assert_int_equal(hb__json_path_line(text, "a[1]"), 4);
+    assert_int_equal(hb__json_path_line(text, "a[1].b"), 4);
+    assert_int_equal(hb__json_path_line(text, "c"), 7);
+    assert_int_equal(hb__json_path_line(text, "a[1].missing"), 4); /* the enclosing object */
+    assert_int_equal(hb__json_path_line(text, ""), 1);
+}
+
+static const struct {
+    const char *file;
+    const char *where; /* "FILE:LINE: field" after the fixture directory */
+} spec_cases[] = {
+    {"bad-syntax.json", "bad-syntax.json:6: "},
+    {"bad-duplicate.json", "bad-duplicate.json:8: duplicate object key"},
+    {"bad-min-negative.json", "bad-min-negative.json:14: clauses[2].min: must be a number ≥ 0"},
+    {"bad-unknown-field.json", "bad-unknown-field.json:11: clauses[0].minimum: unknown field"},
+    {"bad-node-type-ref.json", "bad-node-type-ref.json:13: clauses[1].node_types[0]: \"b\""},
+    {"bad-missing-count.json",
+     "bad-missing-count.json:6: system.node_types[0].count: required field is missing"},
+    {"bad-text.json", "bad-text.json:3: name.zh: required field is missing"},
+    {"bad-precision.json", "bad-precision.json:9: clauses[0].precision[1]: must be a precision"},
+    {"bad-structure.json",
+     "bad-structure.json:9: clauses[0].normalisation.factors: needs a factor for f16"},
+    {"bad-version.json", "bad-version.json:2: spec_version: must be 1"},
+    {"bad-approx.json", "bad-approx.json:8: clauses[0].targets.general.tolerance"},
+    {"no-such-spec.json", "no-such-spec.json: No such file"},
+};
+#define NSPEC_CASES (sizeof spec_cases / sizeof *spec_cases)
+
+static void test_spec_errors(void **state) {
+    (void)state;
+    for (size_t i = 0; i < NSPEC_CASES; i++) {
+        char path[1024], err[1024] = "";
+        snprintf(path, sizeof path, "%s/specs/%s", FIX, spec_cases[i].file);
+        json_t *s = hb__spec_load(path, err, sizeof err);
+        if (s || !strstr(err, spec_cases[i].where))
+            fail_msg("%s: expected an error containing '%s', got '%s'", spec_cases[i].file,
+                     spec_cases[i].where, s ? "(accepted)" : err);
+        /* the message starts with the path given */
+        assert_int_equal(strncmp(err, path, strlen(path)), 0);
+    }
+}
+
+static void test_spec_examples_and_defaults(void **state) {
+    (void)state;
+    char err[1024] = "";
+    json_t *s = hb__spec_load(CENTRE, err, sizeof err);
+    if (!s) fail_msg("%s", err);
+    /* defaults filled in */
+    const json_t *cls = json_object_get(s, "clauses");
+    const json_t *eff = by_id(cls, "id", "hpc-efficiency");
+    assert_true(json_is_true(json_object_get(eff, "required")));
+    const json_t *aut = by_id(cls, "id", "autonomy-hardware");
+    assert_non_null(aut);
+    assert_true(json_number_value(json_object_get(json_object_get(s, "outliers"), "k")) == 3.0);
+    const json_t *cap = by_id(cls, "id", "fp64-capacity");
+    assert_int_equal(json_array_size(json_object_get(cap, "node_types")), 1);
+    json_decref(s);
+    s = hb__spec_load(HB_SOURCE_DIR "/results/specs/single-node-example.json", err, sizeof err);
+    if (!s) fail_msg("%s", err);
+    /* a clause without node_types gets every node type */
+    cap = by_id(json_object_get(s, "clauses"), "id", "fp64");
+    assert_int_equal(json_array_size(json_object_get(cap, "node_types")), 1);
+    json_decref(s);
+}
+
+/* ---- evaluation of the centre example ---- */
+static json_t *centre_report(void) {
+    char err[2048] = "";
+    json_t *spec = hb__spec_load(CENTRE, err, sizeof err);
+    if (!spec) fail_msg("%s", err);
+    hb__catalog *cat = hb__catalog_new();
+    if (hb__catalog_add_file(cat, FIX "/specs/catalog-centre.json", err, sizeof err) != HB_OK)
+        fail_msg("%s", err);
+    json_t *r = hb__report_evaluate(spec, CENTRE, cat, all_results, NRESULTS, err, sizeof err);
+    if (!r) fail_msg("%s", err);
+    json_decref(spec);
+    hb__catalog_free(cat);
+    return r;
+}
+
+static void test_centre_capacity(void **state) {
+    (void)state;
+    json_t *r = centre_report();
+    const json_t *cls = json_object_get(r, "clauses");
+    /* FP64: the capacity clears 5 P, but hpc-node06's gemm f64 failed verification */
+    const json_t *fp64 = by_id(cls, "id", "fp64-capacity");
+    assert_string_equal(json_string_value(json_object_get(fp64, "verdict")), "fail");
+    assert_non_null(strstr(en(json_object_get(fp64, "reason")), "hpc-node06: gemm f64 base"));
+    assert_non_null(strstr(en(json_object_get(fp64, "reason")), "failed verification"));
+    double m = json_number_value(json_object_get(fp64, "measured"));
+    assert_true(close_to(m, 7000 * 749.8391889788857e9, 1e-9));
+    /* FP16 passes */
+    const json_t *fp16 = by_id(cls, "id", "fp16-capacity");
+    assert_string_equal(json_string_value(json_object_get(fp16, "verdict")), "pass");
+    assert_true(close_to(json_number_value(json_object_get(fp16, "measured")),
+                         80 * 1414026.1954234606e9 + 40 * 352450e9, 1e-9));
+    /* the method is written next to the figure */
+    const json_t *sys64 =
+        json_object_get(json_object_get(json_object_get(r, "system"), "capacity"), "f64");
+    assert_non_null(strstr(en(json_object_get(sys64, "method")), "Student-t"));
+    assert_non_null(json_string_value(json_object_get(json_object_get(sys64, "method"), "zh")));
+    /* node type statistics */
+    const json_t *hpc = by_id(json_object_get(r, "node_types"), "id", "hpc-hygon");
+    const json_t *st = json_object_get(json_object_get(hpc, "capacity"), "f64");
+    assert_int_equal(json_integer_value(json_object_get(st, "n")), 6);
+    assert_true(close_to(json_number_value(json_object_get(st, "median")), 895e9, 1e-12));
+    assert_true(close_to(json_number_value(json_object_get(st, "mad")), 12.5e9, 1e-12));
+    assert_true(
+        close_to(json_number_value(json_object_get(st, "suspect_threshold")), 839.4025e9, 1e-9));
+    /* cpu:0 and PoCL's opencl:0.0 are one CPU: hpc-node02 counts its faster view once */
+    const json_t *n2 = by_id(json_object_get(r, "nodes"), "host", "hpc-node02");
+    const json_t *c2 = json_object_get(json_object_get(n2, "capacity"), "f64");
+    assert_true(close_to(json_number_value(json_object_get(c2, "value")), 950e9, 1e-12));
+    /* against its peers: 950 ÷ the median 895 */
+    assert_true(close_to(json_number_value(json_object_get(c2, "peer_ratio")), 950.0 / 895, 1e-9));
+    assert_int_equal(json_array_size(json_object_get(c2, "devices")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(c2, "devices"), 0), "device")),
+                        "opencl:0.0");
+    /* an Ascend node: 8 accelerators (one per PCI address) + the CPU */
+    const json_t *a1 = by_id(json_object_get(r, "nodes"), "host", "ai-node01");
+    const json_t *ca = json_object_get(json_object_get(a1, "capacity"), "f16+bf16@gemm");
+    assert_non_null(ca);
+    assert_int_equal(json_array_size(json_object_get(ca, "devices")), 9);
+    assert_true(close_to(json_number_value(json_object_get(ca, "value")), 1441000e9, 1e-12));
+    json_decref(r);
+}
+
+static void test_centre_suspects_inputs(void **state) {
+    (void)state;
+    json_t *r = centre_report();
+    /* suspects: hpc-node05 only (its f64 and f32 capacities) */
+    const json_t *sus = json_object_get(r, "suspect_nodes");
+    assert_true(json_array_size(sus) >= 1);
+    size_t i;
+    json_t *x;
+    int f64 = 0;
+    json_array_foreach(sus, i, x) {
+        assert_string_equal(json_string_value(json_object_get(x, "host")), "hpc-node05");
+        if (!strcmp(json_string_value(json_object_get(x, "precision")), "f64")) f64 = 1;
+    }
+    assert_true(f64);
+    const json_t *n5 = by_id(json_object_get(r, "nodes"), "host", "hpc-node05");
+    assert_true(json_is_true(json_object_get(n5, "suspect")));
+    /* inputs */
+    const json_t *in = json_object_get(r, "inputs");
+    const json_t *login = by_id(in, "host", "login01");
+    assert_string_equal(json_string_value(json_object_get(login, "status")), "not_in_inventory");
+    assert_true(json_is_null(json_object_get(login, "node_type")));
+    assert_null(by_id(json_object_get(r, "nodes"), "host", "login01"));
+    int superseded = 0, used03 = 0;
+    json_array_foreach(in, i, x) {
+        if (strcmp(json_string_value(json_object_get(x, "host")), "hpc-node03") != 0) continue;
+        const char *st = json_string_value(json_object_get(x, "status"));
+        const char *p = json_string_value(json_object_get(x, "path"));
+        if (!strcmp(st, "superseded")) {
+            superseded++;
+            assert_non_null(strstr(p, "hpc-node03-old.json"));
+        } else if (!strcmp(st, "used"))
+            used03++;
+    }
+    assert_int_equal(superseded, 1);
+    assert_int_equal(used03, 1);
+    const json_t *gp = by_id(in, "host", "gp-node01");
+    assert_string_equal(json_string_value(json_object_get(gp, "schema_version")), "1.0");
+    assert_string_equal(json_string_value(json_object_get(gp, "status")), "used");
+    /* the failed record is listed on its node */
+    const json_t *n6 = by_id(json_object_get(r, "nodes"), "host", "hpc-node06");
+    assert_int_equal(json_array_size(json_object_get(n6, "failed_records")), 1);
+    json_decref(r);
+}
+
+static void test_centre_other_clauses(void **state) {
+    (void)state;
+    json_t *r = centre_report();
+    const json_t *cls = json_object_get(r, "clauses");
+    const json_t *c;
+    /* efficiency against the declared rated peak: the failed record makes it fail */
+    c = by_id(cls, "id", "hpc-efficiency");
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "fail");
+    /* Ascend: catalog rated peak 256 TFLOP/s per device (8 in the component, split by PCI) */
+    c = by_id(cls, "id", "ai-efficiency");
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "pass");
+    assert_true(close_to(json_number_value(json_object_get(c, "measured")), 178.0 / 256, 1e-9));
+    /* energy: hpc-node05 gives 600 GFLOP/s at 600 W = 1 GFLOP/J < 1.2 */
+    c = by_id(cls, "id", "hpc-energy");
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "fail");
+    assert_non_null(strstr(en(json_object_get(c, "reason")), "hpc-node05"));
+    assert_true(close_to(json_number_value(json_object_get(c, "measured")), 1.0, 1e-9));
+    /* autonomy */
+    c = by_id(cls, "id", "autonomy-hardware");
+    assert_true(close_to(json_number_value(json_object_get(c, "measured")), 44320.0 / 74360, 1e-9));
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "fail");
+    assert_non_null(strstr(en(json_object_get(c, "method")), "count-based"));
+    c = by_id(cls, "id", "autonomy-cloud-os");
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "pass");
+    assert_true(close_to(json_number_value(json_object_get(c, "measured")), 1.0, 1e-12));
+    c = by_id(cls, "id", "autonomy-compute");
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "pass");
+    assert_non_null(strstr(en(json_object_get(c, "method")), "compute-weighted"));
+    /* structure */
+    c = by_id(cls, "id", "structure");
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "pass");
+    const json_t *roles =
+        json_object_get(json_object_get(json_object_get(r, "system"), "structure"), "roles");
+    assert_true(close_to(json_number_value(json_object_get(json_array_get(roles, 0), "share")),
+                         0.07916388723540656, 1e-9));
+    assert_true(close_to(json_number_value(json_object_get(json_array_get(roles, 1), "share")),
+                         0.479685580439142, 1e-9));
+    /* PUE from the example logs (1.22 ± 0.03 sine over the day) and rack power */
+    c = by_id(cls, "id", "pue");
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "pass");
+    double pue = json_number_value(json_object_get(c, "measured"));
+    assert_true(pue > 1.2 && pue < 1.24);
+    c = by_id(cls, "id", "rack-power");
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "pass");
+    double kw = json_number_value(json_object_get(c, "measured"));
+    assert_true(kw > 6.6 && kw < 6.8); /* 16.8 MW mean ÷ 2500 racks */
+    /* verdict */
+    const json_t *v = json_object_get(r, "verdict");
+    assert_string_equal(json_string_value(json_object_get(v, "overall")), "fail");
+    assert_int_equal(json_integer_value(json_object_get(v, "fail")), 5);
+    /* every clause has a bilingual title, reason and evidence */
+    size_t i;
+    json_t *x;
+    json_array_foreach(cls, i, x) {
+        assert_true(*en(json_object_get(x, "title")));
+        assert_non_null(json_string_value(json_object_get(json_object_get(x, "reason"), "zh")));
+    }
+    json_decref(r);
+}
+
+static void test_bad_inputs(void **state) {
+    (void)state;
+    char err[2048] = "";
+    json_t *spec = hb__spec_load(CENTRE, err, sizeof err);
+    hb__catalog *cat = hb__catalog_new();
+    const char *future[] = {RESULTS "/hpc-node01.json", RESULTS "/bad/future.json"};
+    json_t *r = hb__report_evaluate(spec, CENTRE, cat, future, 2, err, sizeof err);
+    assert_null(r);
+    assert_non_null(strstr(err, "future.json"));
+    assert_non_null(strstr(err, "2.0"));
+    const char *missing[] = {RESULTS "/no-such-node.json"};
+    r = hb__report_evaluate(spec, CENTRE, cat, missing, 1, err, sizeof err);
+    assert_null(r);
+    assert_non_null(strstr(err, "no-such-node.json"));
+    json_decref(spec);
+    /* a malformed meter log named by the spec is bad input, with its file and line */
+    const char *bad_log = FIX "/specs/pue-bad-log.json";
+    spec = hb__spec_load(bad_log, err, sizeof err);
+    if (!spec) fail_msg("%s", err);
+    const char *one[] = {RESULTS "/hpc-node01.json"};
+    r = hb__report_evaluate(spec, bad_log, cat, one, 1, err, sizeof err);
+    assert_null(r);
+    if (!strstr(err, "bad_watts_line7.csv:7")) fail_msg("unexpected: %s", err);
+    hb__catalog_free(cat);
+    json_decref(spec);
+}
+
+/* A result whose own inventory identifies its parts is used when the report's catalog
+   identifies nothing; a missing PUE log is "not measurable" with the reason. */
+static void test_inventory_fallback_and_missing_log(void **state) {
+    (void)state;
+    char err[2048] = "", dir[] = "/tmp/hb-report-test-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    json_t *doc = json_load_file(RESULTS "/hpc-node01.json", 0, NULL);
+    assert_non_null(doc);
+    json_object_set_new(json_object_get(doc, "system"), "inventory",
+                        json_pack("{s:[{s:s,s:s,s:s,s:s,s:i,s:[s,s]}],s:i}", "components",
+                                  "category", "cpu", "name", "Hygon C86 7285", "origin", "domestic",
+                                  "catalog_id", "hygon-c86-7285", "count", 2, "devices", "cpu:0",
+                                  "opencl:0.0", "unknown", 0));
+    snprintf(path, sizeof path, "%s/node.json", dir);
+    assert_int_equal(json_dump_file(doc, path, 0), 0);
+    json_decref(doc);
+    const char *spec_path = FIX "/specs/pue-missing-log.json";
+    json_t *spec = hb__spec_load(spec_path, err, sizeof err);
+    if (!spec) fail_msg("%s", err);
+    hb__catalog *cat = hb__catalog_new();
+    const char *res[] = {path};
+    json_t *r = hb__report_evaluate(spec, spec_path, cat, res, 1, err, sizeof err);
+    if (!r) fail_msg("%s", err);
+    const json_t *node = json_array_get(json_object_get(r, "nodes"), 0);
+    assert_string_equal(json_string_value(json_object_get(node, "inventory_source")), "result");
+    const json_t *c = json_array_get(json_object_get(r, "clauses"), 0);
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")), "not_measurable");
+    assert_non_null(strstr(en(json_object_get(c, "reason")), "no-such-facility.csv"));
+    json_decref(r);
+    json_decref(spec);
+    hb__catalog_free(cat);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* ---- the command ---- */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...) {
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void results_args(char *out, size_t n) {
+    out[0] = '\0';
+    for (size_t i = 0; i < NRESULTS; i++) {
+        size_t l = strlen(out);
+        snprintf(out + l, n - l, " %s", all_results[i]);
+    }
+}
+
+#define CLI_CAT "--no-builtin-catalog --catalog " FIX "/specs/catalog-centre.json"
+
+static void test_cli_exit_codes(void **state) {
+    (void)state;
+    char dir[] = "/tmp/hb-report-cli-XXXXXX", res[8192];
+    assert_non_null(mkdtemp(dir));
+    results_args(res, sizeof res);
+    /* 1: a required clause fails; the three files are written, report.json is valid */
+    assert_int_equal(
+        sh("%s report --spec %s -o %s/centre -q %s%s", HB_CLI, CENTRE, dir, CLI_CAT, res), 1);
+    assert_int_equal(sh("test -s %s/centre/report.md && test -s %s/centre/report.html", dir, dir),
+                     0);
+    assert_int_equal(sh("%s -c 'import json,sys,jsonschema; "
+                        "v=jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))); "
+                        "e=list(v.iter_errors(json.load(open(sys.argv[2])))); "
+                        "[print(list(x.path), x.message[:300]) for x in e[:10]]; "
+                        "sys.exit(1 if e else 0)' %s %s/centre/report.json",
+                        HB_PYTHON, HB_SOURCE_DIR "/results/schema/report-v1.schema.json", dir),
+                     0);
+    /* the examples are valid against the spec schema */
+    assert_int_equal(sh("%s -c 'import json,sys,jsonschema; "
+                        "v=jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))); "
+                        "e=[x for f in sys.argv[2:] for x in v.iter_errors(json.load(open(f)))]; "
+                        "[print(x.message[:300]) for x in e[:10]]; sys.exit(1 if e else 0)' "
+                        "%s %s %s %s",
+                        HB_PYTHON, HB_SOURCE_DIR "/results/schema/spec-v1.schema.json", CENTRE,
+                        HB_SOURCE_DIR "/results/specs/single-node-example.json",
+                        FIX "/specs/synthetic-pass.json"),
+                     0);
+    /* 0: every required clause passes (the spec names its catalog, relative to itself) */
+    assert_int_equal(sh("%s report --spec %s -o %s/pass --lang en --no-builtin-catalog -q %s",
+                        HB_CLI, FIX "/specs/synthetic-pass.json", dir, res),
+                     0);
+    /* 2: a malformed spec, naming file:line: field */
+    assert_int_equal(sh("%s report --spec %s -o %s/bad %s 2> %s/err.txt", HB_CLI,
+                        FIX "/specs/bad-min-negative.json", dir, RESULTS "/hpc-node01.json", dir),
+                     2);
+    assert_int_equal(sh("grep -q 'bad-min-negative.json:14: clauses\\[2\\].min' %s/err.txt", dir),
+                     0);
+    /* 2: every malformed spec, through the command, with its file:line: field */
+    for (size_t i = 0; i < NSPEC_CASES; i++) {
+        char want[512];
+        snprintf(want, sizeof want, "%s/want.txt", dir);
+        FILE *f = fopen(want, "w");
+        assert_non_null(f);
+        fprintf(f, "%s\n", spec_cases[i].where);
+        fclose(f);
+        int rc = sh("%s report --spec %s/specs/%s -o %s/bad %s 2> %s/err.txt", HB_CLI, FIX,
+                    spec_cases[i].file, dir, RESULTS "/hpc-node01.json", dir);
+        if (rc != 2 || sh("grep -q -F -f %s %s/err.txt", want, dir) != 0) {
+            sh("cat %s/err.txt", dir);
+            fail_msg("%s: exit %d, or the message lacks '%s'", spec_cases[i].file, rc,
+                     spec_cases[i].where);
+        }
+    }
+    /* 2: a result of schema 2.0 */
+    assert_int_equal(sh("%s report --spec %s -o %s/bad %s %s %s 2> %s/err.txt", HB_CLI, CENTRE, dir,
+                        CLI_CAT, RESULTS "/hpc-node01.json", RESULTS "/bad/future.json", dir),
+                     2);
+    assert_int_equal(sh("grep -q 'future.json.*2.0' %s/err.txt", dir), 0);
+    /* 2: usage */
+    assert_int_equal(sh("%s report -o %s/x %s 2>/dev/null", HB_CLI, dir, res), 2);
+    assert_int_equal(sh("%s report --spec %s %s 2>/dev/null", HB_CLI, CENTRE, res), 2);
+    assert_int_equal(sh("%s report --spec %s -o %s/x 2>/dev/null", HB_CLI, CENTRE, dir), 2);
+    assert_int_equal(
+        sh("%s report --spec %s -o %s/x --lang fr %s 2>/dev/null", HB_CLI, CENTRE, dir, res), 2);
+    assert_int_equal(sh("%s report --help >/dev/null", HB_CLI), 0);
+    /* 3: the output cannot be written (a file where the directory should be) */
+    assert_int_equal(sh("touch %s/file && %s report --spec %s -o %s/file -q %s%s 2>/dev/null", dir,
+                        HB_CLI, CENTRE, dir, CLI_CAT, res),
+                     3);
+    sh("rm -rf %s", dir);
+}
+
+/* The single-node example passes (exit 0) on a quick result of this machine. */
+static void test_single_node_example(void **state) {
+    (void)state;
+    char dir[] = "/tmp/hb-report-one-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(sh("%s run --kernel gemm,peak --precision f64,f16 --size 512 --min-time 0 "
+                        "-q -o %s/r.json",
+                        HB_CLI, dir),
+                     0);
+    int rc = sh("%s report --spec %s -o %s/rep %s/r.json", HB_CLI,
+                HB_SOURCE_DIR "/results/specs/single-node-example.json", dir, dir);
+    if (rc != 0) sh("cat %s/rep/report.md", dir);
+    assert_int_equal(rc, 0);
+    assert_int_equal(sh("%s -c 'import json,sys,jsonschema; "
+                        "v=jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))); "
+                        "e=list(v.iter_errors(json.load(open(sys.argv[2])))); "
+                        "[print(list(x.path), x.message[:300]) for x in e[:10]]; "
+                        "sys.exit(1 if e else 0)' %s %s/rep/report.json",
+                        HB_PYTHON, HB_SOURCE_DIR "/results/schema/report-v1.schema.json", dir),
+                     0);
+    sh("rm -rf %s", dir);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "single_node") == 0) {
+        const struct CMUnitTest one[] = {cmocka_unit_test(test_single_node_example)};
+        return cmocka_run_group_tests(one, NULL, NULL);
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_t_table_and_bounds),
+        cmocka_unit_test(test_path_line),
+        cmocka_unit_test(test_spec_errors),
+        cmocka_unit_test(test_spec_examples_and_defaults),
+        cmocka_unit_test(test_centre_capacity),
+        cmocka_unit_test(test_centre_suspects_inputs),
+        cmocka_unit_test(test_centre_other_clauses),
+        cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_inventory_fallback_and_missing_log),
+        cmocka_unit_test(test_cli_exit_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
