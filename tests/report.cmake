@@ -14,3 +14,9 @@ set_tests_properties(report.unit PROPERTIES LABELS "unit;report" TIMEOUT 300
 add_test(NAME report.single_node COMMAND test_report single_node)
 set_tests_properties(report.single_node PROPERTIES LABELS "cli;report" TIMEOUT 300
   ENVIRONMENT "${HB_CLI_ENV}")
+# The Chinese text of every txtf() call takes the same conversions, in the same order, as its
+# English twin (the compiler checks only the English one; a swapped pair crashed once).
+add_test(NAME report.bilingual_formats
+  COMMAND ${HB_TEST_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/check_bilingual_formats.py
+          ${PROJECT_SOURCE_DIR}/harness/src/report.c txtf)
+set_tests_properties(report.bilingual_formats PROPERTIES LABELS "unit;report" TIMEOUT 60)

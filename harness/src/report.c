@@ -744,11 +744,12 @@ static json_t *eval_capacity(evalctx *e, const json_t *cl) {
                                                  "count", count, "tested", n, "lcb", lcb,
                                                  "contribution", (double)count * lcb));
         if (!measured)
-            evidence(c,
-                     txtf("node type %s: no verified %s record of kernels %s on its %lld "
-                          "tested nodes: contributes 0",
-                          "节点类型 %s：%lld 个受测节点均无 %s、内核 %s 的已校验记录：贡献计为 0",
-                          nt_id(e, t), pl, kl, (long long)n));
+            evidence(
+                c,
+                txtf("node type %s: no verified %s record of kernels %s on its %lld "
+                     "tested nodes: contributes 0",
+                     "节点类型 %s：没有 %s（内核 %s）的已校验记录（受测节点 %lld 个）：贡献计为 0",
+                     nt_id(e, t), pl, kl, (long long)n));
         else
             evidence(c, txtf("node type %s: %lld × L = %lld × %s = %s (%lld tested)",
                              "节点类型 %s：%lld × L = %lld × %s = %s（受测 %lld 个）", nt_id(e, t),
