@@ -2483,18 +2483,23 @@ hb_status hb_report(const hb_report_options *o, hb_report_summary *sum, char *er
         sum->required_unmet = (int)json_integer_value(json_object_get(v, "required_unmet"));
     }
     if (o->summary) {
+        int cnt[2][3] = {{0}}; /* [required][pass, fail, not measurable] */
         json_array_foreach(json_object_get(report, "clauses"), i, x) {
             const char *verdict = jstr(x, "verdict");
+            cnt[json_is_true(json_object_get(x, "required"))][!strcmp(verdict, "pass")   ? 0
+                                                              : !strcmp(verdict, "fail") ? 1
+                                                                                         : 2]++;
             const char *why = jstr(json_object_get(x, "reason"), "en");
             fprintf(o->summary, "%-20s %-18s %-15s%s %.200s%s\n", jstr(x, "id"), jstr(x, "type"),
                     verdict_word(verdict, 0),
                     json_is_true(json_object_get(x, "required")) ? "" : " (informational)",
                     why ? why : "", why && strlen(why) > 200 ? "..." : "");
         }
-        fprintf(o->summary, "overall: %s (%d pass, %d fail, %d not measurable); report in %s\n",
-                jstr(v, "overall"), (int)json_integer_value(json_object_get(v, "pass")),
-                (int)json_integer_value(json_object_get(v, "fail")),
-                (int)json_integer_value(json_object_get(v, "not_measurable")), o->output_dir);
+        fprintf(o->summary,
+                "overall: %s (required clauses: %d pass, %d fail, %d not measurable; "
+                "informational: %d pass, %d fail, %d not measurable); report in %s\n",
+                jstr(v, "overall"), cnt[1][0], cnt[1][1], cnt[1][2], cnt[0][0], cnt[0][1],
+                cnt[0][2], o->output_dir);
     }
     st = hb__report_write_all(report, o->output_dir, lang, err, n);
     json_decref(report);
