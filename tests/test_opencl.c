@@ -326,6 +326,28 @@ static void test_lu_limits(void **state) {
     assert_contains(err, "CL_DEVICE_MAX_MEM_ALLOC_SIZE");
 }
 
+/* An explicit transfer size above one buffer's limit: skipped with the reason, not a failed
+   allocation (PoCL allows 8 GiB, beyond --size's range: pretend a smaller limit). */
+static void test_transfer_max_alloc(void **state) {
+    (void)state;
+    const hb_device *d = first_ocl();
+    hb__ocl_device *od = hb__ocl_dev(d);
+    const hb_impl *im = NULL;
+    for (size_t i = 0; i < d->platform->nimpls; i++)
+        if (!strcmp(d->platform->impls[i].kernel, "transfer")) im = &d->platform->impls[i];
+    assert_non_null(im);
+    hb_problem p = {.kernel = hb_kernel_find("transfer"), .variant = HB_F32};
+    p.size.n = 1 << 20;
+    char why[512] = "";
+    assert_int_equal(im->supports(d, &p, why, sizeof why), HB_OK);
+    cl_ulong max_alloc = od->max_alloc;
+    od->max_alloc = (cl_ulong)(1 << 20) * sizeof(float) - 1;
+    hb_status s = im->supports(d, &p, why, sizeof why);
+    od->max_alloc = max_alloc;
+    assert_int_equal(s, HB_SKIPPED);
+    assert_contains(why, "CL_DEVICE_MAX_MEM_ALLOC_SIZE");
+}
+
 /* No vendor LU on OpenCL (CLBlast has no LAPACK): a peak entry that always says why. */
 static void test_lu_no_peak(void **state) {
     (void)state;
@@ -398,7 +420,7 @@ int main(void) {
         cmocka_unit_test(test_program_cache),       cmocka_unit_test(test_allocation_limits),
         cmocka_unit_test(test_stream_device_timer), cmocka_unit_test(test_lu_odd_sizes),
         cmocka_unit_test(test_lu_limits),           cmocka_unit_test(test_lu_no_peak),
-        cmocka_unit_test(test_lu_run_failure),
+        cmocka_unit_test(test_lu_run_failure),      cmocka_unit_test(test_transfer_max_alloc),
     };
     return cmocka_run_group_tests_name("opencl", tests, group_setup, group_teardown);
 }

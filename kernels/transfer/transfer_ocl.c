@@ -41,6 +41,13 @@ static hb_status transfer_ocl_supports(const hb_device *d, const hb_problem *p, 
         hb__set_err(why, n, "%.3g GB exceed half the global memory of %s", bytes * 1e-9, od->name);
         return HB_SKIPPED;
     }
+    /* the default sizes stay under an eighth of the memory, which OpenCL guarantees to be
+       allocatable in one buffer (max alloc >= a quarter); an explicit --size may not be */
+    if (od->max_alloc && bytes > (double)od->max_alloc) {
+        hb__set_err(why, n, "%.3g GB exceed CL_DEVICE_MAX_MEM_ALLOC_SIZE of %s (%.3g GB)",
+                    bytes * 1e-9, od->name, (double)od->max_alloc * 1e-9);
+        return HB_SKIPPED;
+    }
     return HB_OK;
 }
 
