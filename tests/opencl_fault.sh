@@ -55,4 +55,20 @@ assert d["summary"]["complete"] is True, d["summary"]
 print("  statuses:", st)
 print("  first error:", recs[first_err]["reason"])
 PY
+# 3. Every launch of the GEMM tile search fails: the gemm record names the first CL error,
+#    and the lu record (its trailing update uses the same tiles) gets the remembered failure
+#    instead of a second search.
+env LD_PRELOAD="$LIB" HB_FAULT_CALL=enqueue HB_FAULT_KERNEL=gemm HB_FAULT_ERROR=-5 \
+  "$HB" run -q --device opencl:0.0 --kernel gemm,lu --precision f64 --impl base --size 300 \
+  --min-time 0 -o "$tmp/tiles.json" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 1 ] || fail "tile-search run exited $rc, expected 1"
+"$PY" - "$tmp/tiles.json" <<'PY' || fail "tile-search records"
+import json, sys
+recs = {r["kernel"]: r for r in json.load(open(sys.argv[1]))["records"]}
+g, l = recs["gemm"], recs["lu"]
+assert g["status"] == "error" and "CL_OUT_OF_RESOURCES" in g["reason"], g["reason"]
+assert l["status"] == "error" and "not redone" in l["reason"], l["reason"]
+print("  gemm:", g["reason"])
+PY
 echo "opencl faults: ok"

@@ -40,6 +40,8 @@ typedef struct tuned {
     int tried;
     char options[192];
     char detail[400];
+    hb_status status; /* of the search: a failed one is remembered too, not redone per run */
+    char error[600];
     struct tuned *next;
 } tuned;
 
@@ -95,16 +97,24 @@ static double search_value(uint64_t stream, size_t i) {
 }
 
 /* One candidate on the search problem: best of 3 timed runs after a warm-up (s), < 0 when it
-   cannot run here (does not build, too many resources ...). */
+   cannot run here (does not build, too many resources ...); then why says so, unless it
+   already holds an earlier candidate's reason. */
 static double time_candidate(hb__ocl_device *od, const tile_cfg *c, hb_variant v, cl_mem A,
-                             cl_mem B, cl_mem C) {
+                             cl_mem B, cl_mem C, char *why, size_t wn) {
     char opts[192], err[512];
     options_of(c, v, opts, sizeof opts);
     cl_program prog;
-    if (hb__ocl_program(od, "gemm", opts, NULL, &prog, err, sizeof err) != HB_OK) return -1;
+    if (hb__ocl_program(od, "gemm", opts, NULL, &prog, err, sizeof err) != HB_OK) {
+        if (!why[0]) hb__set_err(why, wn, "%s", err);
+        return -1;
+    }
     cl_int e;
     cl_kernel k = clCreateKernel(prog, "gemm", &e);
-    if (e != CL_SUCCESS) return -1;
+    if (e != CL_SUCCESS) {
+        if (!why[0])
+            hb__set_err(why, wn, "clCreateKernel(gemm): %s (%d)", hb__ocl_error_name(e), (int)e);
+        return -1;
+    }
     double best = -1;
     if (set_args(k, SEARCH_N, SEARCH_N, SEARCH_N, A, B, C) == CL_SUCCESS) {
         size_t g[2], l[2];
@@ -115,6 +125,9 @@ static double time_candidate(hb__ocl_device *od, const tile_cfg *c, hb_variant v
             if (e == CL_SUCCESS) e = clWaitForEvents(1, &ev);
             double t = e == CL_SUCCESS ? hb__ocl_event_seconds(ev) : -1;
             if (ev) clReleaseEvent(ev);
+            if (e != CL_SUCCESS && !why[0])
+                hb__set_err(why, wn, "tiles %s: clEnqueueNDRangeKernel/clWaitForEvents: %s (%d)",
+                            opts, hb__ocl_error_name(e), (int)e);
             if (t < 0) {
                 best = -1;
                 break;
@@ -190,12 +203,13 @@ static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, s
 
     double secs[NCANDIDATES];
     int tried = 0;
+    char why[400] = "";
     for (int c = 0; c < NCANDIDATES; c++) {
         tile_cfg cfg = adjust(&candidates[c], v);
         secs[c] = -1;
         if (!fits(od, &cfg, v)) continue;
         tried++;
-        secs[c] = time_candidate(od, &cfg, v, A, B, C);
+        secs[c] = time_candidate(od, &cfg, v, A, B, C, why, sizeof why);
     }
     /* the fastest candidate whose result is right */
     int done[NCANDIDATES] = {0};
@@ -206,8 +220,8 @@ static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, s
         if (best < 0) {
             hb__set_err(err, n,
                         "gemm: none of the %d tile configurations tried ran correctly on %s "
-                        "(program build or launch failures, or wrong results)",
-                        tried, od->name);
+                        "(program build or launch failures, or wrong results)%s%s",
+                        tried, od->name, why[0] ? "; first failure: " : "", why);
             st = HB_E_DEVICE;
             goto out;
         }
@@ -216,7 +230,7 @@ static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, s
         /* rerun the winner on fresh junk output, then check it */
         memset(hC, 0xff, ni * os);
         if (hb__ocl_write(od, C, hC, ni * os, err, n) != HB_OK) continue;
-        if (time_candidate(od, &cfg, v, A, B, C) < 0) continue;
+        if (time_candidate(od, &cfg, v, A, B, C, why, sizeof why) < 0) continue;
         if (hb__ocl_read(od, C, hC, ni * os, err, n) != HB_OK) continue;
         if (!check_search(hA, hB, hC, v)) continue;
         t->cfg = cfg;
@@ -244,20 +258,23 @@ static hb_status tiles_for(hb__ocl_device *od, hb_variant v, const tuned **out, 
     pthread_mutex_lock(&tune_lock);
     for (tuned *t = tune_cache; t; t = t->next)
         if (t->device == od->device && t->variant == v) {
-            *out = t;
+            hb_status s = t->status;
+            if (s == HB_OK)
+                *out = t;
+            else
+                hb__set_err(err, n, "%s (the search failed earlier in this process; not redone)",
+                            t->error);
             pthread_mutex_unlock(&tune_lock);
-            return HB_OK;
+            return s;
         }
     tuned *t = calloc(1, sizeof *t);
     hb_status s = HB_E_NOMEM;
     if (t) {
         t->device = od->device, t->variant = v;
-        s = search(od, v, t, err, n);
-        if (s == HB_OK) {
-            t->next = tune_cache, tune_cache = t;
-            *out = t;
-        } else
-            free(t);
+        s = t->status = search(od, v, t, err, n);
+        if (s != HB_OK) snprintf(t->error, sizeof t->error, "%s", err);
+        t->next = tune_cache, tune_cache = t;
+        if (s == HB_OK) *out = t;
     }
     pthread_mutex_unlock(&tune_lock);
     return s;
