@@ -60,6 +60,9 @@ extern const hb_kernel hb__kernel_peak;
 extern const hb_kernel hb__kernel_transfer;
 extern const hb_kernel hb__kernel_latency;
 const hb_platform *hb__cpu_platform(void);
+#ifdef HB_HAVE_CUDA
+const hb_platform *hb__cuda_platform(void); /* platforms/cuda/cuda.c */
+#endif
 /* kernels/lu/lu.c: copy the original A into work and b into x (untimed reset of both LU impls) */
 void hb__lu_reset_copy(const hb_problem *p, double *work);
 

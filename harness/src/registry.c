@@ -204,6 +204,14 @@ hb_status hb_context_create(hb_context **out, const hb_platform_config *cfg, cha
             add_problem(ctx, "opencl: %s%s", oerr, "");
     }
 #endif
+#ifdef HB_HAVE_CUDA
+    /* CUDA: no driver or no GPU gives the platform with 0 devices and the reason */
+    {
+        char cerr[512] = "";
+        if (hb_register_platform(ctx, hb__cuda_platform(), "built-in", cerr, sizeof cerr) != HB_OK)
+            add_problem(ctx, "cuda: %s%s", cerr, "");
+    }
+#endif
     load_plugins(ctx);
     *out = ctx;
     return HB_OK;

@@ -1,12 +1,15 @@
-/* hetbench — gemm: C = A·B at f64, f32, f16 and bf16 (fp32 accumulation and output) and i8
- * (int32 accumulation and output). Column-major, no transposes, lda = m, ldb = k, ldc = m.
+/* hetbench — gemm: C = A·B at f64, f32, tf32, f16, bf16 and fp8 e4m3 (fp32 accumulation and
+ * output) and i8 (int32 accumulation and output). Column-major, no transposes, lda = m, ldb = k,
+ * ldc = m.
  *
  * Operation count: 2·m·n·k. Inputs: uniform in [-1, 1) rounded to the input type (i8: uniform
- * integers in [-128, 127]); the output is pre-filled with seeded junk, never zeros.
+ * integers in [-128, 127]; tf32: fp32 storage rounded to tf32's 10-bit significand; fp8: e4m3
+ * bytes); the output is pre-filled with seeded junk, never zeros.
  *
  * Verification (both must pass; details and the reasoning above gemm_verify):
  *  1. Freivalds: for 3 random ±1 vectors x, compare y = C·x with z = A·(B·x) in long double.
- *     Metric: max_i |y_i - z_i| / (‖A(i,:)‖₂·‖B‖_F) <= 16·u (+ 2·√k·u for f16/bf16).
+ *     Metric: max_i |y_i - z_i| / (‖A(i,:)‖₂·‖B‖_F) <= 16·u (+ 2·√k·u for f16/bf16/tf32/fp8;
+ *     fp8 + 2·√min(k, 256)·2⁻¹³).
  *  2. Element-wise: |C - AB|_ij / (‖A(i,:)‖₂·‖B(:,j)‖₂) under the same threshold, for every
  *     element when m·n·k <= 2^24, otherwise 4096 seeded random elements.
  *  i8 is exact in integers: threshold 0. */
@@ -19,9 +22,45 @@
 #include "internal.h"
 #include "kernels/gemm/gemm_base.h"
 
-#define GEMM_VARIANTS                                                                              \
+/* The CPU base GEMM's precisions; tf32 and fp8 are tensor-core formats (CUDA peak). */
+#define GEMM_CPU_VARIANTS                                                                          \
     (HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32) | HB_VARIANT_BIT(HB_F16) |                    \
      HB_VARIANT_BIT(HB_BF16) | HB_VARIANT_BIT(HB_I8))
+#define GEMM_VARIANTS (GEMM_CPU_VARIANTS | HB_VARIANT_BIT(HB_TF32) | HB_VARIANT_BIT(HB_FP8))
+
+/* tf32: an fp32 value rounded (to nearest even) to tf32's 10-bit significand, so that a tensor
+   core's input conversion (rounding or truncating) is exact and the reference uses the same
+   inputs. */
+static float round_tf32(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    if ((u & 0x7f800000u) != 0x7f800000u) u = (u + 0xfffu + ((u >> 13) & 1u)) & ~0x1fffu;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* fp8 e4m3 (OCP/NVIDIA "fn": bias 7, no infinities, 0x7f/0xff NaN, largest 448), round to
+   nearest even, saturating. Codes are monotonic in the magnitude: code = (E + 6)·8 + q with
+   q = a·2^(3−E) rounded, E = max(⌊log2 a⌋, −6) (subnormals: E = −6). */
+static uint8_t f32_to_e4m3(float f) {
+    uint8_t s = signbit(f) ? 0x80 : 0;
+    double a = fabs((double)f);
+    if (isnan(a)) return 0x7f;
+    if (a >= 448.0) return s | 0x7e;
+    if (a == 0.0) return s;
+    int e;
+    (void)frexp(a, &e); /* a = f·2^e, f in [0.5, 1): ⌊log2 a⌋ = e − 1 */
+    int E = e - 1 < -6 ? -6 : e - 1;
+    int code = (E + 6) * 8 + (int)nearbyint(ldexp(a, 3 - E));
+    return (uint8_t)(s | (code > 0x7e ? 0x7e : code));
+}
+
+static float e4m3_to_f32(uint8_t c) {
+    int e = (c >> 3) & 0xf, m = c & 7;
+    if (e == 15 && m == 7) return NAN;
+    float v = e ? ldexpf((float)(8 + m), e - 10) : ldexpf((float)m, -9);
+    return (c & 0x80) ? -v : v;
+}
 
 static hb_status gemm_default_size(const hb_size_ctx *ctx, hb_variant v, int op, hb_size *out) {
     (void)v, (void)op;
@@ -66,6 +105,12 @@ static void fill(void *dst, hb_variant v, uint64_t seed, uint64_t stream, int64_
         case HB_F32:
             ((float *)dst)[i] = (float)r;
             break;
+        case HB_TF32:
+            ((float *)dst)[i] = round_tf32((float)r);
+            break;
+        case HB_FP8:
+            ((uint8_t *)dst)[i] = f32_to_e4m3((float)r);
+            break;
         case HB_F16:
             ((uint16_t *)dst)[i] = hb__f32_to_f16((float)r);
             break;
@@ -87,7 +132,10 @@ static long double in_at(const void *p, hb_variant v, int64_t i) {
     case HB_F64:
         return ((const double *)p)[i];
     case HB_F32:
+    case HB_TF32:
         return ((const float *)p)[i];
+    case HB_FP8:
+        return e4m3_to_f32(((const uint8_t *)p)[i]);
     case HB_F16:
         return hb__f16_to_f32(((const uint16_t *)p)[i]);
     case HB_BF16:
@@ -166,9 +214,11 @@ static hb_status gemm_setup(hb_problem *p, char *err, size_t errlen) {
  * random walk: |C - AB|_ij is of the order of u·‖A(i,:)‖₂·‖B(:,j)‖₂, whatever k (Higham &
  * Mary's probabilistic bound). Measured on correct results (base, OpenBLAS, plain sequential
  * loops) up to k = 16384: at most 1.5·u in the metrics below. The thresholds allow 16·u for
- * f64 and f32. f16 and bf16 get 2·√k·u more, so that hardware that accumulates with truncation
- * (tensor cores, BFDOT) is not rejected. For k <= 16 the element-wise threshold is also
- * rigorous (Σ|a||b| <= ‖a‖₂‖b‖₂). u_ref terms cover the check's own long double arithmetic.
+ * f64 and f32. f16, bf16, tf32 and fp8 get 2·√k·u more, so that hardware that accumulates with
+ * truncation (tensor cores, BFDOT) is not rejected; tf32 and fp8 inputs are exact in their format
+ * (fill), so u is fp32's, and fp8 has a term for the MMA's short partial sums (gemm_tolerance). For
+ * k <= 16 the element-wise threshold is also rigorous (Σ|a||b| <= ‖a‖₂‖b‖₂). u_ref terms cover the
+ * check's own long double arithmetic.
  *
  * Freivalds alone cannot see one wrong element smaller than ~√n times the per-element noise;
  * the element-wise check can: every element when m·n·k <= 2^24, else 4096 seeded elements.
@@ -176,10 +226,18 @@ static hb_status gemm_setup(hb_problem *p, char *err, size_t errlen) {
 #define GEMM_VERIFY_SAMPLES 4096
 
 static double gemm_tolerance(hb_variant var, int64_t k, int64_t n) {
-    const double u = hb__variant_unit_roundoff(var);
+    /* tf32: the inputs are tf32-exact (fill), so only the fp32 accumulation is left, as for
+       f16 and bf16 */
+    const double u = var == HB_TF32 ? 0x1p-24 : hb__variant_unit_roundoff(var);
     const double uref = (double)(LDBL_EPSILON / 2);
     double t = 16.0 * u + 16.0 * (sqrt((double)k) + sqrt((double)n)) * uref;
-    if (var == HB_F16 || var == HB_BF16) t += 2.0 * sqrt((double)k) * u;
+    if (var == HB_F16 || var == HB_BF16 || var == HB_TF32 || var == HB_FP8)
+        t += 2.0 * sqrt((double)k) * u;
+    /* fp8: the inputs are e4m3-exact and their products exact in fp32, but Hopper's fp8 MMA keeps
+       only ~14 bits of a partial sum inside a block of k steps before the library adds it into
+       fp32 (cuBLASLt without fast accumulation promotes every few k steps): room for truncation
+       inside blocks of up to 256 steps */
+    if (var == HB_FP8) t += 2.0 * sqrt((double)(k < 256 ? k : 256)) * 0x1p-13;
     return t;
 }
 
@@ -304,6 +362,12 @@ static void gemm_corrupt(hb_problem *p) {
     case HB_I8:
         ((int32_t *)d->C)[idx] += 1;
         break;
+    case HB_FP8: { /* fp8's threshold is coarse (~4e-3·‖A(i,:)‖‖B(:,j)‖, and ‖·‖‖·‖ <= k):
+                      move the element by 2 % of k, at least 5 × the threshold */
+        float *c = &((float *)d->C)[idx];
+        *c += (*c >= 0 ? 1.0f : -1.0f) * (0.02f * (float)p->size.k + 1.0f);
+        break;
+    }
     default: /* f32 accumulation noise at large k is ~1e-5 relative; make it unmistakable */
         ((float *)d->C)[idx] = 2.0f * ((float *)d->C)[idx] + 1.0f;
         break;
@@ -398,7 +462,7 @@ const hb_impl hb__gemm_cpu_base = {
     .kernel = "gemm",
     .kind = HB_IMPL_BASE,
     .name = "hetbench",
-    .variants = GEMM_VARIANTS,
+    .variants = GEMM_CPU_VARIANTS,
     .setup = gemm_cpu_setup,
     .run = gemm_cpu_run,
     .teardown = gemm_cpu_teardown,
