@@ -229,6 +229,11 @@ t_help() {
 t_info() {
   expect 0 "hetbench info" -- "$HB" info
   grep_in "$tmp/out" "cpu:0" "info"
+  # the CLI tests hide OpenCL (an empty ICD directory): the platform says why it has no device
+  if grep -q "^  opencl " "$tmp/out"; then
+    grep_in "$tmp/out" "implementations, 0 devices" "info: a platform with 0 devices"
+    grep_in "$tmp/out" "status: no OpenCL platform" "info: why opencl has no device"
+  fi
   expect 0 "hetbench info --json" -- "$HB" info --json
   if "$PY" -m json.tool "$tmp/out" >/dev/null 2>"$tmp/jerr"; then pass "info --json is valid JSON"
   else fail "info --json is not JSON: $(head -3 "$tmp/jerr")"; fi

@@ -141,8 +141,21 @@ void hb_print_info(hb_context *ctx, FILE *f) {
     fprintf(f, "\nplatforms\n");
     for (i = 0; i < hb_platform_count(ctx); i++) {
         const hb_platform *p = hb_platform_at(ctx, i);
-        fprintf(f, "  %-8s version %s, ABI %u, %zu implementations\n", p->name,
-                p->version ? p->version : "?", p->abi_version, p->nimpls);
+        size_t ndev = 0;
+        for (size_t j = 0; j < hb_device_count(ctx); j++)
+            ndev += hb_device_at(ctx, j)->platform == p;
+        fprintf(f, "  %-8s version %s, ABI %u, %zu implementations, %zu device%s\n", p->name,
+                p->version ? p->version : "?", p->abi_version, p->nimpls, ndev,
+                ndev == 1 ? "" : "s");
+        /* a platform that found nothing says why (no driver, no ICD, no GPU ...) */
+        if (p->platform_props) {
+            hb_prop props[HB_MAX_PROPS];
+            memset(props, 0, sizeof props);
+            int np = p->platform_props(hb__platform_ctx(ctx, i), props, HB_MAX_PROPS);
+            for (int k = 0; k < np && k < HB_MAX_PROPS; k++)
+                if (!strcmp(props[k].key, "status") && strcmp(props[k].value, "ok") != 0)
+                    fprintf(f, "           status: %s\n", props[k].value);
+        }
     }
     for (i = 0; i < hb_plugin_problem_count(ctx); i++)
         fprintf(f, "  plugin problem: %s\n", hb_plugin_problem_at(ctx, i));
