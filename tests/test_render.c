@@ -411,6 +411,10 @@ static void test_robust_degenerate_reports(void **state) {
                                     "capacity", "f64", "value", 1e30));
     json_array_append_new(json_object_get(r, "nodes"), json_pack("{s:s,s:{s:{s:f}}}", "host", "x2",
                                                                  "capacity", "f32", "value", 0.0));
+    /* near DBL_MAX: the axis would overflow to inf (an SVG coordinate "inf" once) */
+    json_array_append_new(
+        json_object_get(r, "nodes"),
+        json_pack("{s:s,s:{s:{s:f}}}", "host", "x3", "capacity", "f64", "value", 1.7e308));
     json_t *cl = json_array_get(json_object_get(r, "clauses"), 0);
     json_object_set_new(cl, "verdict", json_string("maybe"));
     json_object_set_new(cl, "measured", json_pack("{s:f}", "hpc", 0.5));
@@ -418,6 +422,8 @@ static void test_robust_degenerate_reports(void **state) {
     h = render(r, FMT_HTML, "en");
     assert_contains(h, "≤ 50.0 %"); /* the max target */
     assert_contains(h, "maybe");
+    assert_not_contains(h, "\"inf\"");
+    assert_not_contains(h, "nan");
     free(h);
     json_decref(r);
 }
@@ -439,6 +445,54 @@ static void test_single_node_type_needed_line(void **state) {
     assert_contains(m, "4.08 TFLOP/s");
     assert_contains(m, hb__ui("zh", HB__UI_LINE_NEEDED));
     free(m);
+    json_decref(r);
+}
+
+/* The clause minimum drawn on a capacity chart is the one of the clause about that capacity
+   (its capacity_key: f64 over gemm only is not the f64 over gemm and lu); an integer capacity
+   is shown in OP/s, never FLOP/s. */
+static void test_capacity_key_and_units(void **state) {
+    (void)state;
+    json_t *r = load_sample();
+    json_array_remove(json_object_get(r, "node_types"), 1);
+    json_t *nodes = json_object_get(r, "nodes");
+    json_array_remove(nodes, 4);
+    json_array_remove(nodes, 3);
+    json_t *cl = NULL;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(r, "clauses"), i, x) {
+        const char *id = json_string_value(json_object_get(x, "id"));
+        if (id && strcmp(id, "fp64-capacity") == 0) cl = x;
+    }
+    assert_non_null(cl);
+    json_object_set_new(cl, "capacity_key", json_string("f64@gemm"));
+    char *h = render(r, FMT_HTML, "en"), *m = render(r, FMT_MD, "en");
+    assert_not_contains(h, "class=\"ln-needed\"");
+    assert_not_contains(h, "4.08 TFLOP/s");
+    assert_not_contains(m, "4.08 TFLOP/s");
+    free(h), free(m);
+    /* the same capacity, in OP/s */
+    json_object_set_new(cl, "capacity_key", json_string("f64"));
+    json_object_set_new(
+        json_object_get(json_object_get(json_object_get(r, "system"), "capacity"), "f64"), "unit",
+        json_string("OP/s"));
+    h = render(r, FMT_HTML, "en"), m = render(r, FMT_MD, "en");
+    assert_contains(h, "class=\"ln-needed\"");
+    assert_contains(h, "4.08 TOP/s");
+    assert_contains(m, "4.08 TOP/s");
+    free(h), free(m);
+    /* an i8 roofline point and roof */
+    json_t *rf = json_array_get(json_object_get(r, "roofline"), 0);
+    json_object_set_new(json_object_get(rf, "compute_roof"), "i8", json_real(2.5e14));
+    json_array_append_new(json_object_get(rf, "points"),
+                          json_pack("{s:s,s:s,s:f,s:f}", "kernel", "gemm", "precision", "i8",
+                                    "intensity", 50.0, "rate", 1.23e14));
+    h = render(r, FMT_HTML, "en"), m = render(r, FMT_MD, "en");
+    assert_contains(m, "123 TOP/s");
+    assert_contains(m, "250 TOP/s");
+    assert_contains(h, "123 TOP/s");
+    free(h), free(m);
     json_decref(r);
 }
 
@@ -571,6 +625,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_robust_missing_fields),
         cmocka_unit_test(test_robust_degenerate_reports),
         cmocka_unit_test(test_single_node_type_needed_line),
+        cmocka_unit_test(test_capacity_key_and_units),
         cmocka_unit_test(test_bad_arguments_and_stream_errors),
         cmocka_unit_test(test_number_formatting),
     };

@@ -41,6 +41,11 @@ const char *hb__catalog_note(const hb__catalog *c);
    NULL only when out of memory. */
 json_t *hb__inventory_build(const hb__catalog *c, const json_t *system);
 
+/* The physical non-CPU units of a system object, linked as the inventory links them (§2): an
+   array of {"address": "0000:c1:00.0" or null, "devices": ["cuda:0", "opencl:1.0"], ...}, one
+   per PCI function or unit of its own. The report counts each unit once. New reference. */
+json_t *hb__inventory_units(const json_t *system);
+
 /* The inventory of this process's system object with the built-in catalog plus the files
    given to hb_set_catalog_files (sysinfo.c). A catalog that cannot be read gives an inventory
    over an empty catalog with "catalog.error" saying why. */

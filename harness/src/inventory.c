@@ -601,6 +601,10 @@ static json_t *accel_units(const json_t *sys) {
     return units;
 }
 
+json_t *hb__inventory_units(const json_t *system) {
+    return accel_units(system);
+}
+
 static void unit_key(const json_t *u, char *key, size_t n) {
     const char *v = sget(u, "vendor"), *dv = sget(u, "device");
     const char *name = json_string_value(json_array_get(json_object_get(u, "names"), 0));

@@ -28,13 +28,25 @@
 #include "meter.h"
 #include "report.h"
 
+/* After a truncated snprintf: drops a UTF-8 sequence cut at the end (the texts go into JSON,
+   which must be valid UTF-8: jansson refuses the string otherwise and the text is lost). */
+static void utf8_cut(char *s) {
+    size_t len = strlen(s), j = len;
+    while (j > 0 && ((unsigned char)s[j - 1] & 0xc0) == 0x80) j--;
+    if (j == 0) return;
+    unsigned char lead = (unsigned char)s[j - 1];
+    size_t need = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (j - 1 + need > len) s[j - 1] = '\0';
+}
+
 /* snprintf for messages and labels, where a truncated text is still useful */
 static void pfmt(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void pfmt(char *out, size_t n, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(out, n, fmt, ap);
+    int r = vsnprintf(out, n, fmt, ap);
     va_end(ap);
+    if (n && r >= 0 && (size_t)r >= n) utf8_cut(out);
 }
 
 /* ---- statistics ---- */
@@ -42,7 +54,7 @@ static void pfmt(char *out, size_t n, const char *fmt, ...) {
 /* One-sided 95 % quantiles of Student's t distribution, t(0.95, df) for df = 1..30, as tabled
    in NIST/SEMATECH e-Handbook of Statistical Methods, §1.3.6.7.2 "Critical values of the
    Student's t distribution" (column 0.05); beyond 30 the normal quantile 1.645 (the table's
-   df = ∞ row), which is at most 2.5 % below the true value at df = 31. */
+   df = ∞ row), which is at most 3 % below the true value (1.696 at df = 31). */
 static const double t95_table[31] = {0,     6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895,
                                      1.860, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753,
                                      1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714,
@@ -101,10 +113,10 @@ static json_t *txtf(const char *fen, const char *fzh, ...) {
     va_list ap, aq;
     va_start(ap, fzh);
     va_copy(aq, ap);
-    vsnprintf(en, sizeof en, fen, ap);
+    if (vsnprintf(en, sizeof en, fen, ap) >= (int)sizeof en) utf8_cut(en);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    vsnprintf(zh, sizeof zh, fzh, aq);
+    if (vsnprintf(zh, sizeof zh, fzh, aq) >= (int)sizeof zh) utf8_cut(zh);
 #pragma GCC diagnostic pop
     va_end(aq);
     va_end(ap);
@@ -177,6 +189,10 @@ static double unit_scale(const char *unit) {
     return 1;
 }
 
+/* Rates above this (per second, in base units) are rejected as input errors: far beyond any
+   machine, and it keeps count × rate sums finite. */
+#define MAX_RATE 1e30
+
 /* The record's median rate in base units (FLOP/s, OP/s, B/s); 0 when it has none. */
 static double rec_rate(const json_t *r, double *ci_low) {
     const json_t *rate = json_object_get(r, "rate");
@@ -224,6 +240,7 @@ typedef struct node {
     int status;
     json_t *reason; /* text object or NULL */
     json_t *inv;    /* inventory used */
+    json_t *units;  /* the physical non-CPU units (hb__inventory_units) */
     const char *inv_source;
     json_t *out; /* the nodes[] entry (borrowed) */
 } node;
@@ -263,9 +280,12 @@ static void norm_bus(const char *bus, char *out, size_t n) {
     out[k] = '\0';
 }
 
-/* The physical piece of silicon a device id runs on (docs §4): the inventory component that
-   lists the device (an accelerator component of several devices split by PCI address); else
-   every device of type cpu is the host CPU, others are told apart by PCI address or id. */
+/* The physical piece of silicon a device id runs on (docs §4): every device of type cpu is the
+   host CPU (one piece, its inventory component's key when there is one); another device is
+   the inventory component that lists it, an accelerator component of several devices split by
+   the physical unit the inventory linked the device to (so a CUDA view with a PCI address and
+   an OpenCL view without one are one piece); a device no component lists is told apart by PCI
+   address or id. */
 static void group_of(const node *nd, const char *dev, group *g) {
     const json_t *d = find_device(nd, dev);
     const char *type = jstr(d, "type");
@@ -277,6 +297,21 @@ static void group_of(const node *nd, const char *dev, group *g) {
     g->split = 0;
     size_t i;
     json_t *c;
+    if ((type && strcmp(type, "cpu") == 0) || (!d && strncmp(dev, "cpu:", 4) == 0)) {
+        json_array_foreach(components(nd), i, c) if (g->comp < 0 && jstr(c, "category") &&
+                                                     strcmp(jstr(c, "category"), "cpu") == 0)
+            g->comp = (int)i;
+        const char *comp_name =
+            g->comp >= 0 ? jstr(json_array_get(components(nd), (size_t)g->comp), "name") : NULL;
+        const char *cname = jstr(json_object_get(nd->sys, "cpu"), "model");
+        if (g->comp >= 0)
+            pfmt(g->key, sizeof g->key, "component:%d", g->comp);
+        else
+            pfmt(g->key, sizeof g->key, "host-cpu");
+        const char *label = comp_name ? comp_name : cname;
+        pfmt(g->label, sizeof g->label, "%s", label ? label : dname ? dname : "host CPU");
+        return;
+    }
     json_array_foreach(components(nd), i, c) {
         if (!in_list(json_object_get(c, "devices"), dev)) continue;
         g->comp = (int)i;
@@ -285,21 +320,35 @@ static void group_of(const node *nd, const char *dev, group *g) {
         if (count <= 1 || !cat || strcmp(cat, "accelerator") != 0) {
             pfmt(g->key, sizeof g->key, "component:%zu", i);
             pfmt(g->label, sizeof g->label, "%s", name ? name : dev);
-        } else {
-            g->split = 1;
-            pfmt(g->key, sizeof g->key, "component:%zu:%s", i, bus ? nb : dev);
-            pfmt(g->label, sizeof g->label, "%s (%s)", name ? name : "?", bus ? nb : dev);
+            return;
         }
+        g->split = 1;
+        /* the unit the inventory linked this device to: its address, else its position (shown
+           by the unit's first device id) */
+        const char *shown = bus ? nb : dev;
+        char uid[80];
+        pfmt(uid, sizeof uid, "%s", shown);
+        size_t u;
+        json_t *unit;
+        json_array_foreach(nd->units, u, unit) {
+            if (!in_list(json_object_get(unit, "devices"), dev)) continue;
+            const char *addr = jstr(unit, "address");
+            if (addr) {
+                norm_bus(addr, uid, sizeof uid);
+                shown = uid;
+            } else {
+                pfmt(uid, sizeof uid, "unit%zu", u);
+                const char *first =
+                    json_string_value(json_array_get(json_object_get(unit, "devices"), 0));
+                shown = first ? first : dev;
+            }
+            break;
+        }
+        pfmt(g->key, sizeof g->key, "component:%zu:%s", i, uid);
+        pfmt(g->label, sizeof g->label, "%s (%s)", name ? name : "?", shown);
         return;
     }
-    if ((type && strcmp(type, "cpu") == 0) || (!d && strncmp(dev, "cpu:", 4) == 0)) {
-        pfmt(g->key, sizeof g->key, "host-cpu");
-        json_array_foreach(components(nd), i, c) if (g->comp < 0 && jstr(c, "category") &&
-                                                     strcmp(jstr(c, "category"), "cpu") == 0)
-            g->comp = (int)i;
-        const char *cname = jstr(json_object_get(nd->sys, "cpu"), "model");
-        pfmt(g->label, sizeof g->label, "%s", cname ? cname : dname ? dname : "host CPU");
-    } else if (bus) {
+    if (bus) {
         pfmt(g->key, sizeof g->key, "pci:%s", nb);
         pfmt(g->label, sizeof g->label, "%s (%s)", dname ? dname : dev, nb);
     } else {
@@ -406,6 +455,7 @@ static double bestset_sum(const bestset *s, double *lo_sum, double *domestic, co
 /* ---- measures: a set of precisions and kernels whose best rate is a node's capacity ---- */
 typedef struct measure {
     char key[96];
+    const char *unit;        /* FLOP/s, or OP/s for i8 (the spec never mixes them in one measure) */
     json_t *precs, *kernels; /* borrowed from the spec */
 } measure;
 
@@ -418,11 +468,20 @@ typedef struct evalctx {
     measure ms[64];
     size_t nm;
     json_t *report;
-    json_t *nt_out; /* node_types[] */
-    double k;       /* outlier k */
+    json_t *nt_out;    /* node_types[] */
+    json_t *all_types; /* every node type id */
+    double k;          /* outlier k */
     char *err;
     size_t errn;
 } evalctx;
+
+/* Integer operations are counted in OP/s, floating-point ones in FLOP/s. */
+static const char *prec_unit(const char *prec) {
+    return prec && strcmp(prec, "i8") == 0 ? "OP/s" : "FLOP/s";
+}
+static const char *precs_unit(const json_t *precs) {
+    return in_list(precs, "i8") ? "OP/s" : "FLOP/s";
+}
 
 static int is_default_kernels(const json_t *k) {
     return json_array_size(k) == 2 && in_list(k, "gemm") && in_list(k, "lu");
@@ -444,6 +503,7 @@ static const measure *measure_for(evalctx *e, json_t *precs, json_t *kernels) {
     for (size_t i = 0; i < e->nm; i++) /* same key, other kernels: make it unique */
         if (strcmp(e->ms[i].key, m->key) == 0) pfmt(m->key, sizeof m->key, "%s@%s", p, k);
     m->precs = precs, m->kernels = kernels;
+    m->unit = precs_unit(precs);
     e->nm++;
     return m;
 }
@@ -507,7 +567,7 @@ static void compute_measure(evalctx *e, const measure *m) {
                           "ci_low", s.b[b].lo, "origin", group_origin(nd, &s.b[b].g)));
         }
         json_t *cap =
-            json_pack("{s:f,s:s,s:f,s:f,s:O,s:O,s:o,s:b,s:O}", "value", v, "unit", "FLOP/s", "lcb",
+            json_pack("{s:f,s:s,s:f,s:f,s:O,s:O,s:o,s:b,s:O}", "value", v, "unit", m->unit, "lcb",
                       lo, "domestic", dom, "precision", m->precs, "kernels", m->kernels, "devices",
                       devs, "measured", s.n > 0, "failed", s.failed);
         json_object_set_new(json_object_get(nd->out, "capacity"), m->key, cap);
@@ -531,9 +591,9 @@ static void compute_measure(evalctx *e, const measure *m) {
             json_array_append_new(values, json_real(vals[i]));
             json_array_append_new(hosts, json_string(tn[i]->host));
         }
-        json_t *o =
-            json_pack("{s:O,s:O,s:o,s:o,s:I,s:b}", "precision", m->precs, "kernels", m->kernels,
-                      "values", values, "hosts", hosts, "n", (json_int_t)n, "measured", any);
+        json_t *o = json_pack("{s:O,s:O,s:s,s:o,s:o,s:I,s:b}", "precision", m->precs, "kernels",
+                              m->kernels, "unit", m->unit, "values", values, "hosts", hosts, "n",
+                              (json_int_t)n, "measured", any);
         json_int_t count = nt_count(e, (int)t);
         char a[64], b[64];
         if (n == 0) {
@@ -559,8 +619,8 @@ static void compute_measure(evalctx *e, const measure *m) {
                               "%zu tested nodes: mean − t(0.95, %zu)·s/√n = %s − %.3f × %s/√%zu",
                               "%zu 个受测节点算力均值的单侧 95%% 学生 t 置信下限：均值 − "
                               "t(0.95, %zu)·s/√n = %s − %.3f × %s/√%zu",
-                              n, n - 1, si(a, sizeof a, mean, "FLOP/s"), hb__t95((int)n - 1),
-                              si(b, sizeof b, sd, "FLOP/s"), n);
+                              n, n - 1, si(a, sizeof a, mean, m->unit), hb__t95((int)n - 1),
+                              si(b, sizeof b, sd, m->unit), n);
             } else {
                 json_t *c = json_object_get(json_object_get(tn[0]->out, "capacity"), m->key);
                 lcb = json_number_value(json_object_get(c, "lcb"));
@@ -603,8 +663,8 @@ static void compute_measure(evalctx *e, const measure *m) {
                                  "(%zu nodes of type %s)",
                                  "%s < 中位数 − k·1.4826·MAD = %s − %.3g × 1.4826 × %s"
                                  "（%zu 个节点，类型 %s）",
-                                 si(a, sizeof a, vals[i], "FLOP/s"), si(b, sizeof b, med, "FLOP/s"),
-                                 e->k, si((char[64]){0}, 64, mad, "FLOP/s"), n, nt_id(e, (int)t))));
+                                 si(a, sizeof a, vals[i], m->unit), si(b, sizeof b, med, m->unit),
+                                 e->k, si((char[64]){0}, 64, mad, m->unit), n, nt_id(e, (int)t))));
                 }
             }
         }
@@ -695,22 +755,45 @@ static size_t failed_evidence(evalctx *e, const measure *m, const json_t *types,
     return nf;
 }
 
+/* failed_verification records of a kernel and precision on a node, as evidence; the first one
+   named in `first` (when empty). Returns how many. */
+static int node_failures(const node *nd, const char *kernel, const char *prec, json_t *c,
+                         char *first, size_t fn) {
+    int nf = 0;
+    size_t j;
+    json_t *x;
+    json_array_foreach(json_object_get(nd->doc, "records"), j, x) {
+        if (strcmp(jstr(x, "status"), "failed_verification") != 0 ||
+            strcmp(jstr(x, "kernel"), kernel) != 0 || strcmp(jstr(x, "variant"), prec) != 0)
+            continue;
+        char rn[256];
+        rec_name(x, rn, sizeof rn);
+        if (!first[0]) pfmt(first, fn, "%s: %s", nd->host, rn);
+        nf++;
+        evidence(c, txtf("%s: record %s failed verification: %s (file %s)",
+                         "%s：记录 %s 校验失败：%s（文件 %s）", nd->host, rn, jstr(x, "reason"),
+                         nd->path));
+    }
+    return nf;
+}
+
 static json_t *eval_capacity(evalctx *e, const json_t *cl) {
     json_t *precs = json_object_get(cl, "precision"), *kernels = json_object_get(cl, "kernels");
     const json_t *types = json_object_get(cl, "node_types");
     double min = json_number_value(json_object_get(cl, "min"));
+    const char *unit = precs_unit(precs);
     char pu[64], a[64], b[64], kl[128], pl[64];
     precs_upper(precs, pu, sizeof pu);
     join(kernels, ", ", kl, sizeof kl);
     join(precs, ", ", pl, sizeof pl);
-    json_t *c = clause_new(
-        cl, txtf("%s capacity ≥ %s", "%s 算力 ≥ %s", pu, si(a, sizeof a, min, "FLOP/s")));
+    json_t *c =
+        clause_new(cl, txtf("%s capacity ≥ %s", "%s 算力 ≥ %s", pu, si(a, sizeof a, min, unit)));
     const measure *m = measure_for(e, precs, kernels);
     json_object_set(c, "precision", precs);
     json_object_set(c, "kernels", kernels);
     json_object_set_new(c, "capacity_key", json_string(m->key));
     json_object_set_new(c, "comparison", json_string(">="));
-    json_object_set_new(c, "unit", json_string("FLOP/s"));
+    json_object_set_new(c, "unit", json_string(unit));
     set_num(c, "threshold", min);
     double sum = 0;
     int untested = 0, any = 0;
@@ -753,8 +836,8 @@ static json_t *eval_capacity(evalctx *e, const json_t *cl) {
         else
             evidence(c, txtf("node type %s: %lld × L = %lld × %s = %s (%lld tested)",
                              "节点类型 %s：%lld × L = %lld × %s = %s（受测 %lld 个）", nt_id(e, t),
-                             (long long)count, (long long)count, si(a, sizeof a, lcb, "FLOP/s"),
-                             si(b, sizeof b, (double)count * lcb, "FLOP/s"), (long long)n));
+                             (long long)count, (long long)count, si(a, sizeof a, lcb, unit),
+                             si(b, sizeof b, (double)count * lcb, unit), (long long)n));
         /* suspect nodes of this type and measure */
         size_t j;
         json_t *sn;
@@ -762,13 +845,12 @@ static json_t *eval_capacity(evalctx *e, const json_t *cl) {
             if (strcmp(jstr(sn, "node_type"), nt_id(e, t)) != 0 ||
                 strcmp(jstr(sn, "precision"), m->key) != 0)
                 continue;
-            evidence(
-                c, txtf("suspect node %s: %s, below the type's cut-off %s (kept in the "
-                        "figures)",
-                        "可疑节点 %s：%s，低于该类型的阈值 %s（仍计入统计）", jstr(sn, "host"),
-                        si(a, sizeof a, json_number_value(json_object_get(sn, "value")), "FLOP/s"),
-                        si(b, sizeof b, json_number_value(json_object_get(sn, "threshold")),
-                           "FLOP/s")));
+            evidence(c, txtf("suspect node %s: %s, below the type's cut-off %s (kept in the "
+                             "figures)",
+                             "可疑节点 %s：%s，低于该类型的阈值 %s（仍计入统计）", jstr(sn, "host"),
+                             si(a, sizeof a, json_number_value(json_object_get(sn, "value")), unit),
+                             si(b, sizeof b, json_number_value(json_object_get(sn, "threshold")),
+                                unit)));
         }
     }
     json_object_set_new(c, "by_node_type", by_type);
@@ -799,12 +881,12 @@ static json_t *eval_capacity(evalctx *e, const json_t *cl) {
                          "无内核 %s、精度 %s 的已校验记录", kl, pl));
     else if (sum >= min)
         set_verdict(c, "pass",
-                    txtf("system capacity %s ≥ %s", "系统算力 %s ≥ %s",
-                         si(a, sizeof a, sum, "FLOP/s"), si(b, sizeof b, min, "FLOP/s")));
+                    txtf("system capacity %s ≥ %s", "系统算力 %s ≥ %s", si(a, sizeof a, sum, unit),
+                         si(b, sizeof b, min, unit)));
     else
         set_verdict(c, "fail",
-                    txtf("system capacity %s < %s", "系统算力 %s < %s",
-                         si(a, sizeof a, sum, "FLOP/s"), si(b, sizeof b, min, "FLOP/s")));
+                    txtf("system capacity %s < %s", "系统算力 %s < %s", si(a, sizeof a, sum, unit),
+                         si(b, sizeof b, min, unit)));
     return c;
 }
 
@@ -920,9 +1002,9 @@ static json_t *eval_efficiency(evalctx *e, const json_t *cl) {
                               "%s %s：实测 %s 高于额定峰值 %s（合理性存疑：请核对目录条目或测量）",
                               nd->host, jstr(x, "device"),
                               si(a, sizeof a, json_number_value(json_object_get(x, "measured")),
-                                 "FLOP/s"),
+                                 prec_unit(prec)),
                               si(b, sizeof b, json_number_value(json_object_get(x, "rated")),
-                                 "FLOP/s")));
+                                 prec_unit(prec))));
             if (!json_is_number(r)) continue;
             has = 1;
             ndev++;
@@ -937,16 +1019,17 @@ static json_t *eval_efficiency(evalctx *e, const json_t *cl) {
         }
         /* one line per node: its lowest ratio (every device is in nodes[].efficiency) */
         if (lowest)
-            evidence(c, txtf("%s: lowest of %zu device(s) %s: %s ÷ %s (%s) = %s",
-                             "%s：%zu 个设备中最低 %s：%s ÷ %s（%s）= %s", nd->host, ndev,
-                             jstr(lowest, "device"),
-                             si(a, sizeof a, json_number_value(json_object_get(lowest, "measured")),
-                                "FLOP/s"),
-                             si(b, sizeof b,
-                                json_number_value(json_object_get(lowest, "reference")), "FLOP/s"),
-                             jstr(lowest, "reference_kind"),
-                             pct((char[32]){0}, 32,
-                                 json_number_value(json_object_get(lowest, "ratio")))));
+            evidence(
+                c,
+                txtf("%s: lowest of %zu device(s) %s: %s ÷ %s (%s) = %s",
+                     "%s：%zu 个设备中最低 %s：%s ÷ %s（%s）= %s", nd->host, ndev,
+                     jstr(lowest, "device"),
+                     si(a, sizeof a, json_number_value(json_object_get(lowest, "measured")),
+                        prec_unit(prec)),
+                     si(b, sizeof b, json_number_value(json_object_get(lowest, "reference")),
+                        prec_unit(prec)),
+                     jstr(lowest, "reference_kind"),
+                     pct((char[32]){0}, 32, json_number_value(json_object_get(lowest, "ratio")))));
         if (!has) {
             if (!missing++) pfmt(first_missing, sizeof first_missing, "%s", nd->host);
             evidence(c, txtf("%s: no ratio (no verified %s %s record, or no reference among [%s])",
@@ -955,17 +1038,7 @@ static json_t *eval_efficiency(evalctx *e, const json_t *cl) {
         }
         json_decref(eff);
         /* failed verification of this kernel and precision on the node */
-        json_array_foreach(json_object_get(nd->doc, "records"), j, x) {
-            const char *st = jstr(x, "status");
-            if (!st || strcmp(st, "failed_verification") != 0 ||
-                strcmp(jstr(x, "kernel"), kernel) != 0 || strcmp(jstr(x, "variant"), prec) != 0)
-                continue;
-            char rn[256];
-            rec_name(x, rn, sizeof rn);
-            if (!failed++) pfmt(first_failed, sizeof first_failed, "%s: %s", nd->host, rn);
-            evidence(c, txtf("%s: record %s failed verification: %s", "%s：记录 %s 校验失败：%s",
-                             nd->host, rn, jstr(x, "reason")));
-        }
+        failed += node_failures(nd, kernel, prec, c, first_failed, sizeof first_failed);
     }
     free(ns);
     if (isfinite(worst)) set_num(c, "measured", worst);
@@ -1012,10 +1085,12 @@ static json_t *eval_energy(evalctx *e, const json_t *cl) {
     const json_t *types = json_object_get(cl, "node_types");
     double min = json_number_value(json_object_get(cl, "min_gflops_per_joule"));
     char a[64];
-    json_t *c = clause_new(cl, txtf("%s %s energy efficiency ≥ %.3g GFLOP/J",
-                                    "%s %s 能效 ≥ %.3g GFLOP/J", kernel, prec_upper(prec), min));
+    /* integer operations per joule for i8 */
+    const char *gu = strcmp(prec_unit(prec), "OP/s") == 0 ? "GOP/J" : "GFLOP/J";
+    json_t *c = clause_new(cl, txtf("%s %s energy efficiency ≥ %.3g %s", "%s %s 能效 ≥ %.3g %s",
+                                    kernel, prec_upper(prec), min, gu));
     json_object_set_new(c, "comparison", json_string(">="));
-    json_object_set_new(c, "unit", json_string("GFLOP/J"));
+    json_object_set_new(c, "unit", json_string(gu));
     json_object_set_new(c, "kernel", json_string(kernel));
     json_object_set_new(c, "precision", json_string(prec));
     set_num(c, "threshold", min);
@@ -1029,8 +1104,8 @@ static json_t *eval_energy(evalctx *e, const json_t *cl) {
     node **ns = calloc(e->nn + 1, sizeof *ns);
     size_t n = ns ? nodes_of_types(e, types, ns) : 0;
     double worst = INFINITY;
-    int below = 0, missing = 0;
-    char first_below[256] = "", why[768] = "";
+    int below = 0, missing = 0, failed = 0;
+    char first_below[256] = "", why[768] = "", first_failed[512] = "";
     for (size_t i = 0; i < n; i++) {
         node *nd = ns[i];
         const json_t *bestr = NULL;
@@ -1038,15 +1113,25 @@ static json_t *eval_energy(evalctx *e, const json_t *cl) {
         const char *reason = NULL;
         size_t j;
         json_t *r;
+        failed += node_failures(nd, kernel, prec, c, first_failed, sizeof first_failed);
         json_array_foreach(json_object_get(nd->doc, "records"), j, r) {
             if (strcmp(jstr(r, "kernel"), kernel) != 0 || strcmp(jstr(r, "variant"), prec) != 0 ||
                 strcmp(jstr(r, "status"), "ok") != 0)
                 continue;
+            /* a rate counted in bytes (stream) has no operations per joule */
+            if (!rec_is_ops(r)) {
+                if (!reason)
+                    reason = "the records of this kernel are not counted in operations (their "
+                             "rate is in bytes): no GFLOP/J";
+                continue;
+            }
             double g = rec_gflops_per_joule(r);
             if (!isfinite(g)) {
-                if (!reason) reason = jstr(json_object_get(r, "energy"), "reason");
+                const char *why_not = jstr(json_object_get(r, "energy"), "reason");
+                if (!reason && why_not && *why_not) reason = why_not;
                 if (!reason && !json_object_get(r, "energy"))
                     reason = "the record has no energy object (result schema 1.0)";
+                if (!reason) reason = "the record's energy object gives no operations per joule";
                 continue;
             }
             if (g > bestv) bestv = g, bestr = r;
@@ -1075,17 +1160,24 @@ static json_t *eval_energy(evalctx *e, const json_t *cl) {
         json_array_append_new(json_object_get(nd->out, "energy"), ent);
         if (bestv < worst) worst = bestv;
         if (bestv < min && !below++)
-            pfmt(first_below, sizeof first_below, "%s: %.3g GFLOP/J", nd->host, bestv);
-        evidence(c, txtf("%s: %.3g GFLOP/J (%s, %s%s)", "%s：%.3g GFLOP/J（%s，%s%s）", nd->host,
-                         bestv, jstr(bestr, "device"), meters,
-                         json_is_true(json_object_get(en, "uncertain")) ? ", uncertain" : ""));
+            pfmt(first_below, sizeof first_below, "%s: %.3g %s", nd->host, bestv, gu);
+        if (json_is_true(json_object_get(en, "uncertain")))
+            evidence(c, txtf("%s: %.3g %s (%s, %s, uncertain)", "%s：%.3g %s（%s，%s，不确定）",
+                             nd->host, bestv, gu, jstr(bestr, "device"), meters));
+        else
+            evidence(c, txtf("%s: %.3g %s (%s, %s)", "%s：%.3g %s（%s，%s）", nd->host, bestv, gu,
+                             jstr(bestr, "device"), meters));
     }
     free(ns);
     if (isfinite(worst)) set_num(c, "measured", worst);
-    if (below)
+    if (failed)
         set_verdict(c, "fail",
-                    txtf("%d node(s) below %.3g GFLOP/J, first %s",
-                         "%d 个节点低于 %.3g GFLOP/J，第一个 %s", below, min, first_below));
+                    txtf("%d record(s) failed verification, first %s",
+                         "%d 条记录校验失败，第一条 %s", failed, first_failed));
+    else if (below)
+        set_verdict(c, "fail",
+                    txtf("%d node(s) below %.3g %s, first %s", "%d 个节点低于 %.3g %s，第一个 %s",
+                         below, min, gu, first_below));
     else if (n == 0)
         set_verdict(c, "not_measurable",
                     txt("no tested node of the clause's node types", "无该条款节点类型的受测节点"));
@@ -1095,7 +1187,7 @@ static json_t *eval_energy(evalctx *e, const json_t *cl) {
                          "%d 个节点无能耗数据，第一个 %s", missing, why));
     else
         set_verdict(c, "pass",
-                    txtf("lowest %.3g GFLOP/J ≥ %.3g", "最低 %.3g GFLOP/J ≥ %.3g", worst, min));
+                    txtf("lowest %.3g %s ≥ %.3g", "最低 %.3g %s ≥ %.3g", worst, gu, min));
     (void)a;
     return c;
 }
@@ -1337,13 +1429,19 @@ static json_t *eval_autonomy(evalctx *e, const json_t *cl, json_t *sys_aut) {
                                 "自主率（按算力加权：%s）≥ %s", pu, pct(a, sizeof a, min)));
         json_t *byp = json_object();
         double worst = INFINITY, wdom = NAN, wtot = NAN;
+        const char *wunit = "FLOP/s";
         int untested = 0, empty = 0;
-        size_t i;
+        size_t i, nf = 0;
+        char first[512] = "";
         json_t *x;
         json_array_foreach(P, i, x) {
             json_t *one = json_pack("[O]", x);
             const measure *m = measure_for(e, one, kernels);
             json_decref(one);
+            char f1[512] = "";
+            size_t k = failed_evidence(e, m, e->all_types, c, f1, sizeof f1);
+            if (k && !first[0]) pfmt(first, sizeof first, "%s", f1);
+            nf += k;
             double dom = 0, tot = 0;
             node **tn = calloc(e->nn + 1, sizeof *tn);
             for (size_t t = 0; tn && t < json_array_size(e->node_types); t++) {
@@ -1362,7 +1460,8 @@ static json_t *eval_autonomy(evalctx *e, const json_t *cl, json_t *sys_aut) {
                 dom += cnt * md / (double)n, tot += cnt * mt / (double)n;
             }
             free(tn);
-            json_t *o = json_pack("{s:f,s:f,s:s}", "domestic", dom, "total", tot, "unit", "FLOP/s");
+            const char *unit = prec_unit(json_string_value(x));
+            json_t *o = json_pack("{s:f,s:f,s:s}", "domestic", dom, "total", tot, "unit", unit);
             set_num(o, "ratio", tot > 0 ? dom / tot : NAN);
             json_object_set_new(byp, json_string_value(x), o);
             if (!(tot > 0)) {
@@ -1371,13 +1470,13 @@ static json_t *eval_autonomy(evalctx *e, const json_t *cl, json_t *sys_aut) {
             }
             evidence(c, txtf("%s: domestic devices deliver %s of %s (%s)",
                              "%s：国产设备提供 %s / %s（%s）", prec_upper(json_string_value(x)),
-                             si(a, sizeof a, dom, "FLOP/s"), si(b, sizeof b, tot, "FLOP/s"),
+                             si(a, sizeof a, dom, unit), si(b, sizeof b, tot, unit),
                              pct(l, sizeof l, dom / tot)));
-            if (dom / tot < worst) worst = dom / tot, wdom = dom, wtot = tot;
+            if (dom / tot < worst) worst = dom / tot, wdom = dom, wtot = tot, wunit = unit;
         }
         json_t *fig = json_pack(
             "{s:s,s:O,s:O,s:o,s:s,s:o}", "kind", "compute", "precision", P, "kernels", kernels,
-            "by_precision", byp, "unit", "FLOP/s", "method",
+            "by_precision", byp, "unit", wunit, "method",
             txtf("compute-weighted: the share of the measured system capacity (kernels %s; each "
                  "node type's mean node capacity × its node count) delivered by devices of "
                  "domestic origin, per precision; the figure is the lowest over %s",
@@ -1389,7 +1488,13 @@ static json_t *eval_autonomy(evalctx *e, const json_t *cl, json_t *sys_aut) {
         set_num(fig, "total", wtot);
         json_object_set(c, "method", json_object_get(fig, "method"));
         json_object_set(c, "details", fig);
-        if (untested)
+        if (!untested && !empty) set_num(c, "measured", worst);
+        if (nf)
+            set_verdict(c, "fail",
+                        txtf("%zu record(s) of these precisions and kernels failed verification, "
+                             "first: %s",
+                             "%zu 条这些精度和内核的记录校验失败，第一条：%s", nf, first));
+        else if (untested)
             set_verdict(c, "not_measurable",
                         txt("some node types have no tested node", "部分节点类型无受测节点"));
         else if (empty)
@@ -1397,7 +1502,6 @@ static json_t *eval_autonomy(evalctx *e, const json_t *cl, json_t *sys_aut) {
                 c, "not_measurable",
                 txtf("no verified capacity at some of %s", "%s 中部分精度无已校验算力", pu));
         else {
-            set_num(c, "measured", worst);
             int ok = worst >= min;
             set_verdict(c, ok ? "pass" : "fail",
                         txtf("lowest domestic share %s %s %s", "最低国产占比 %s %s %s",
@@ -1427,12 +1531,23 @@ static json_t *eval_structure(evalctx *e, const json_t *cl, json_t *sys) {
     json_object_set_new(c, "unit", json_string("share"));
     double cap[3] = {0, 0, 0}, normed[3], total = 0;
     int untested = 0;
-    char untested_ids[256] = "";
+    size_t nf = 0;
+    char untested_ids[256] = "", first[512] = "";
     for (int r = 0; r < 3; r++) {
         const char *prec = hb__role_precision(roles[r]);
         json_t *pl = json_pack("[s]", prec);
         const measure *m = measure_for(e, pl, kernels);
         json_decref(pl);
+        /* failed verification in the role's native precision on the role's node types */
+        json_t *role_types = json_array();
+        for (size_t t = 0; t < json_array_size(e->node_types); t++)
+            if (strcmp(jstr(nt_at(e, (int)t), "role"), roles[r]) == 0)
+                json_array_append_new(role_types, json_string(nt_id(e, (int)t)));
+        char f1[512] = "";
+        size_t k = failed_evidence(e, m, role_types, c, f1, sizeof f1);
+        if (k && !first[0]) pfmt(first, sizeof first, "%s", f1);
+        nf += k;
+        json_decref(role_types);
         for (size_t t = 0; t < json_array_size(e->node_types); t++) {
             if (strcmp(jstr(nt_at(e, (int)t), "role"), roles[r]) != 0) continue;
             json_t *st =
@@ -1511,7 +1626,12 @@ static json_t *eval_structure(evalctx *e, const json_t *cl, json_t *sys) {
     json_object_set(c, "details", st);
     json_object_set(c, "method", json_object_get(st, "rule"));
     json_object_set_new(sys, "structure", st);
-    if (untested)
+    if (nf)
+        set_verdict(c, "fail",
+                    txtf("%zu record(s) in the roles' native precisions failed verification, "
+                         "first: %s",
+                         "%zu 条各角色原生精度的记录校验失败，第一条：%s", nf, first));
+    else if (untested)
         set_verdict(
             c, "not_measurable",
             txtf("node type(s) %s have no tested node", "节点类型 %s 无受测节点", untested_ids));
@@ -1854,7 +1974,7 @@ static json_t *node_rated_peak(evalctx *e, node *nd) {
         if (json_is_number(d)) {
             json_object_set_new(out, precs[p],
                                 json_pack("{s:f,s:s,s:s}", "value", json_number_value(d), "unit",
-                                          "FLOP/s", "source", "spec"));
+                                          prec_unit(precs[p]), "source", "spec"));
             continue;
         }
         double sum = 0;
@@ -1880,9 +2000,9 @@ static json_t *node_rated_peak(evalctx *e, node *nd) {
         }
         if (known)
             json_object_set_new(out, precs[p],
-                                json_pack("{s:f,s:s,s:s,s:s,s:b}", "value", sum, "unit", "FLOP/s",
-                                          "source", "catalog", "formula", formula, "partial",
-                                          unknown > 0));
+                                json_pack("{s:f,s:s,s:s,s:s,s:b}", "value", sum, "unit",
+                                          prec_unit(precs[p]), "source", "catalog", "formula",
+                                          formula, "partial", unknown > 0));
     }
     return out;
 }
@@ -2012,6 +2132,7 @@ static void free_nodes(node *nodes, size_t n) {
     for (size_t i = 0; i < n; i++) {
         json_decref(nodes[i].doc);
         json_decref(nodes[i].inv);
+        json_decref(nodes[i].units);
         json_decref(nodes[i].reason);
     }
     free(nodes);
@@ -2115,30 +2236,52 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
                         results[i]);
             goto bad;
         }
+        /* a rate that is not finite in base units (or beyond any machine) would turn the sums
+           into inf and drop the node's figures: bad input, named */
+        size_t ri;
+        json_t *rr;
+        json_array_foreach(json_object_get(nd->doc, "records"), ri, rr) {
+            if (strcmp(jstr(rr, "status"), "ok") != 0) continue;
+            double lo, v = rec_rate(rr, &lo);
+            if (!(v >= 0 && v <= MAX_RATE) || !(fabs(lo) <= MAX_RATE)) {
+                hb__set_err(
+                    err, n,
+                    "%s: field $.records[%zu].rate: %g %s (CI low end %g) is not a "
+                    "plausible rate (at most 1e30 per second in base units)",
+                    results[i], ri,
+                    json_number_value(json_object_get(json_object_get(rr, "rate"), "value")),
+                    jstr(json_object_get(rr, "rate"), "unit")
+                        ? jstr(json_object_get(rr, "rate"), "unit")
+                        : "(no unit)",
+                    json_number_value(json_array_get(
+                        json_object_get(json_object_get(rr, "rate"), "median_ci"), 0)));
+                goto bad;
+            }
+        }
         nd->schema = jstr(nd->doc, "schema_version");
         const json_t *run = json_object_get(nd->doc, "run");
         nd->finished =
             jstr(run, "finished_at") ? jstr(run, "finished_at") : jstr(run, "started_at");
     }
-    /* one result per host: the later run */
-    for (size_t i = 0; i < e.nn; i++)
+    /* one result per host: the latest run (ties: the file given last) */
+    for (size_t i = 0; i < e.nn; i++) {
+        size_t w = i;
         for (size_t j = 0; j < e.nn; j++) {
-            if (i == j || strcmp(e.nodes[i].host, e.nodes[j].host) != 0) continue;
-            const char *fi = e.nodes[i].finished ? e.nodes[i].finished : "";
+            if (strcmp(e.nodes[j].host, e.nodes[i].host) != 0) continue;
+            const char *fw = e.nodes[w].finished ? e.nodes[w].finished : "";
             const char *fj = e.nodes[j].finished ? e.nodes[j].finished : "";
-            int later = strcmp(fj, fi) > 0 || (strcmp(fj, fi) == 0 && j > i);
-            if (later && e.nodes[i].status != IN_SUPERSEDED) {
-                e.nodes[i].status = IN_SUPERSEDED;
-                json_decref(e.nodes[i].reason);
-                e.nodes[i].reason =
-                    txtf("superseded by %s (a later run of the same host, finished "
-                         "%s)",
-                         "已被 %s 取代（同一主机较晚的运行，完成于 %s）", e.nodes[j].path, fj);
-            }
+            if (strcmp(fj, fw) > 0 || (strcmp(fj, fw) == 0 && j > w)) w = j;
         }
+        if (w == i) continue;
+        e.nodes[i].status = IN_SUPERSEDED;
+        e.nodes[i].reason = txtf("superseded by %s (a later run of the same host, finished %s)",
+                                 "已被 %s 取代（同一主机较晚的运行，完成于 %s）", e.nodes[w].path,
+                                 e.nodes[w].finished ? e.nodes[w].finished : "?");
+    }
     for (size_t i = 0; i < e.nn; i++) {
         node *nd = &e.nodes[i];
         node_inventory(nd, catalog);
+        nd->units = hb__inventory_units(nd->sys);
         if (nd->status == IN_SUPERSEDED) continue;
         for (size_t t = 0; t < json_array_size(e.node_types) && nd->type < 0; t++)
             if (match_node_type(nd, json_array_get(e.node_types, t))) nd->type = (int)t;
@@ -2169,6 +2312,9 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
     }
     e.report = report;
     e.nt_out = json_object_get(report, "node_types");
+    e.all_types = json_array();
+    for (size_t t = 0; t < json_array_size(e.node_types); t++)
+        json_array_append_new(e.all_types, json_string(nt_id(&e, (int)t)));
     for (size_t t = 0; t < json_array_size(e.node_types); t++) {
         const json_t *nt = nt_at(&e, (int)t);
         node **tn = calloc(e.nn + 1, sizeof *tn);
@@ -2231,8 +2377,8 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
         join(e.ms[m].kernels, ", ", kl, sizeof kl);
         join(e.ms[m].precs, ", ", pl, sizeof pl);
         json_t *o = json_pack(
-            "{s:s,s:O,s:O,s:b,s:o,s:o}", "unit", "FLOP/s", "precision", e.ms[m].precs, "kernels",
-            e.ms[m].kernels, "complete", complete, "by_node_type", bt, "method",
+            "{s:s,s:O,s:O,s:b,s:o,s:o}", "unit", e.ms[m].unit, "precision", e.ms[m].precs,
+            "kernels", e.ms[m].kernels, "complete", complete, "by_node_type", bt, "method",
             txtf("Σ over node types of count × L; L = the one-sided 95 %% Student-t lower "
                  "confidence bound of the mean of the tested nodes' capacity (n ≥ 2), or the lower "
                  "end of the 95 %% CI of the median rate (n = 1); node capacity = Σ over physical "
@@ -2331,12 +2477,14 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
         json_decref(map);
     }
     free_nodes(e.nodes, e.nn);
+    json_decref(e.all_types);
     json_decref(spec);
     (void)verdict_word;
     return report;
 bad:
     json_decref(report);
     free_nodes(e.nodes, e.nn);
+    json_decref(e.all_types);
     json_decref(spec);
     return NULL;
 }

@@ -151,6 +151,10 @@ static void hbar_chart(ctx *c, const char *aria, const hbar *bars, size_t nb, co
         max *= 1.08;
     double step = nice_step(max, 5);
     if (fixed_max <= 0) max = ceil(max / step - 1e-9) * step;
+    if (!isfinite(max) || !isfinite(step)) { /* values near DBL_MAX: no drawable scale */
+        out(c, "<p class=\"nodata\">%s</p>\n", T(NO_DATA));
+        return;
+    }
     int legend_h = (int)nl * 16 + (nl ? 8 : 0);
     int top = 10 + legend_h;
     int h = top + (int)nb * ROW_H + 34;
@@ -394,11 +398,12 @@ static void section_capacity(ctx *c, const char **precs, size_t np) {
                 first = 0;
             }
             char med[64], mad[64], lcb[64], cut[64], sys_[64];
-            hb__rfmt_member(med, sizeof med, e, "median", "FLOP/s");
-            hb__rfmt_member(mad, sizeof mad, e, "mad", "FLOP/s");
-            hb__rfmt_member(lcb, sizeof lcb, e, "lcb", "FLOP/s");
-            hb__rfmt_member(cut, sizeof cut, e, "suspect_threshold", "FLOP/s");
-            hb__rfmt_member(sys_, sizeof sys_, e, "system", "FLOP/s");
+            const char *u = p < np ? hb__rcapacity_unit(c->r, precs[p]) : NULL;
+            hb__rfmt_member(med, sizeof med, e, "median", u);
+            hb__rfmt_member(mad, sizeof mad, e, "mad", u);
+            hb__rfmt_member(lcb, sizeof lcb, e, "lcb", u);
+            hb__rfmt_member(cut, sizeof cut, e, "suspect_threshold", u);
+            hb__rfmt_member(sys_, sizeof sys_, e, "system", u);
             out(c, "<td>");
             esc(c, e ? precs[p] : NULL);
             out(c,
@@ -448,7 +453,7 @@ static int clause_min_for(const json_t *r, const char *prec, double *out) {
         const json_t *k = json_array_get(cl, i);
         const char *type = hb__rstr(k, "type");
         double t;
-        if (type && strcmp(type, "capacity") == 0 && hb__rclause_has_precision(k, prec) &&
+        if (type && strcmp(type, "capacity") == 0 && hb__rclause_is_capacity(k, prec) &&
             hb__rnum(k, "threshold", &t) && (!found || t > *out))
             *out = t, found = 1;
     }
@@ -482,6 +487,7 @@ static void section_node_capacity(ctx *c, const char **precs, size_t np) {
     if (!bars) return;
     for (size_t p = 0; p < np; p++) {
         const char *prec = precs[p];
+        const char *unit = hb__rcapacity_unit(c->r, prec);
         size_t types_here = 0;
         for (size_t t = 0; t < ntn; t++)
             types_here +=
@@ -520,13 +526,13 @@ static void section_node_capacity(ctx *c, const char **precs, size_t np) {
             char v[64];
             if (hb__rnum(tcap, "median", &x)) {
                 vline *l = &lines[nl++];
-                hb__rfmt_si(v, sizeof v, x, "FLOP/s");
+                hb__rfmt_si(v, sizeof v, x, unit);
                 *l = (vline){.x = x, .to = nb, .cls = "ln-median"};
                 snprintf(l->legend, sizeof l->legend, "%s %s", T(LINE_MEDIAN), v);
             }
             if (nt && suspect_cutoff(c->r, nt, prec, &x)) {
                 vline *l = &lines[nl++];
-                hb__rfmt_si(v, sizeof v, x, "FLOP/s");
+                hb__rfmt_si(v, sizeof v, x, unit);
                 *l = (vline){.x = x, .to = nb, .cls = "ln-cutoff"};
                 snprintf(l->legend, sizeof l->legend, "%s %s", T(LINE_CUTOFF), v);
             }
@@ -534,7 +540,7 @@ static void section_node_capacity(ctx *c, const char **precs, size_t np) {
                          hb__rnum(nt, "count", &count) && count > 0;
             if (needed) {
                 vline *l = &lines[nl++];
-                hb__rfmt_si(v, sizeof v, min / count, "FLOP/s");
+                hb__rfmt_si(v, sizeof v, min / count, unit);
                 *l = (vline){.x = min / count, .to = nb, .cls = "ln-needed"};
                 snprintf(l->legend, sizeof l->legend, "%s %s", T(LINE_NEEDED), v);
             }
@@ -551,7 +557,7 @@ static void section_node_capacity(ctx *c, const char **precs, size_t np) {
             out(c, "</figcaption>");
             char aria[160];
             snprintf(aria, sizeof aria, "%s %s", T(NODE_CAPACITY), prec);
-            hbar_chart(c, aria, bars, nb, lines, nl, "FLOP/s", 0);
+            hbar_chart(c, aria, bars, nb, lines, nl, unit, 0);
             if (needed) out(c, "<figcaption>%s = %s</figcaption>", T(LINE_NEEDED), T(NEEDED_NOTE));
             out(c, "</figure>\n");
         }
@@ -577,9 +583,10 @@ static void section_suspects(ctx *c) {
     for (size_t i = 0; i < json_array_size(sus); i++) {
         const json_t *s = json_array_get(sus, i);
         char v[64], m[64], t[64];
-        hb__rfmt_member(v, sizeof v, s, "value", "FLOP/s");
-        hb__rfmt_member(m, sizeof m, s, "median", "FLOP/s");
-        hb__rfmt_member(t, sizeof t, s, "threshold", "FLOP/s");
+        const char *u = hb__rcapacity_unit(c->r, hb__rstr(s, "precision"));
+        hb__rfmt_member(v, sizeof v, s, "value", u);
+        hb__rfmt_member(m, sizeof m, s, "median", u);
+        hb__rfmt_member(t, sizeof t, s, "threshold", u);
         out(c, "<tr class=\"suspect\"><td>");
         esc_member(c, s, "host");
         out(c, "</td><td>");
@@ -611,8 +618,9 @@ static void section_efficiency(ctx *c) {
         for (size_t j = 0; j < json_array_size(eff); j++) {
             const json_t *e = json_array_get(eff, j);
             char m[64], ref[64], ratio[64];
-            hb__rfmt_member(m, sizeof m, e, "measured", "FLOP/s");
-            hb__rfmt_member(ref, sizeof ref, e, "reference", "FLOP/s");
+            const char *u = hb__rrate_unit(hb__rstr(e, "precision"));
+            hb__rfmt_member(m, sizeof m, e, "measured", u);
+            hb__rfmt_member(ref, sizeof ref, e, "reference", u);
             hb__rfmt_member(ratio, sizeof ratio, e, "ratio", "ratio");
             out(c, "<tr><td>");
             esc_member(c, node, "host");
@@ -873,7 +881,7 @@ static void section_roofline(ctx *c) {
         json_object_foreach((json_t *)roofs, k, v) {
             char lab[64];
             if (json_is_number(v))
-                hb__rfmt_si(lab, sizeof lab, json_number_value(v), "FLOP/s");
+                hb__rfmt_si(lab, sizeof lab, json_number_value(v), hb__rrate_unit(k));
             else
                 snprintf(lab, sizeof lab, "%s", HB__DASH);
             out(c, "%s", any ? "; " : "");
@@ -897,7 +905,7 @@ static void section_roofline(ctx *c) {
             const json_t *p = json_array_get(pts, j);
             char in[64], rate[64];
             hb__rfmt_member(in, sizeof in, p, "intensity", NULL);
-            hb__rfmt_member(rate, sizeof rate, p, "rate", "FLOP/s");
+            hb__rfmt_member(rate, sizeof rate, p, "rate", hb__rrate_unit(hb__rstr(p, "precision")));
             out(c, "<tr><td>");
             esc_member(c, p, "kernel");
             if (hb__rstr(p, "operation")) {
@@ -1397,7 +1405,8 @@ static void section_nodes(ctx *c, const char **precs, size_t np) {
             char v[64];
             const json_t *e = json_object_get(cap, precs[p]);
             const char *unit = hb__rstr(e, "unit");
-            hb__rfmt_member(v, sizeof v, e, "value", unit ? unit : "FLOP/s");
+            hb__rfmt_member(v, sizeof v, e, "value",
+                            unit ? unit : hb__rcapacity_unit(c->r, precs[p]));
             out(c, "<td class=\"num\">%s", v);
             if (json_is_false(json_object_get(e, "measured")))
                 out(c, " <span class=\"sub\">(%s)</span>", T(NOT_MEASURED));
@@ -1411,7 +1420,8 @@ static void section_nodes(ctx *c, const char **precs, size_t np) {
         int any = 0;
         json_object_foreach((json_t *)rp, k, v) {
             char s[64];
-            hb__rfmt_member(s, sizeof s, v, "value", "FLOP/s");
+            const char *u = hb__rstr(v, "unit");
+            hb__rfmt_member(s, sizeof s, v, "value", u ? u : hb__rrate_unit(k));
             out(c, "%s", any ? "<br>" : "");
             esc(c, k);
             out(c, " %s", s);

@@ -120,6 +120,29 @@ int hb__rclause_has_precision(const json_t *clause, const char *prec) {
     return 0;
 }
 
+int hb__rclause_is_capacity(const json_t *clause, const char *key) {
+    const char *ck = hb__rstr(clause, "capacity_key");
+    if (!key) return 0;
+    if (ck) return strcmp(ck, key) == 0;
+    return hb__rclause_has_precision(clause, key);
+}
+
+const char *hb__rcapacity_unit(const json_t *report, const char *key) {
+    const char *u =
+        hb__rstr(json_object_get(json_object_get(json_object_get(report, "system"), "capacity"),
+                                 key ? key : ""),
+                 "unit");
+    const json_t *nts = json_object_get(report, "node_types");
+    for (size_t i = 0; !u && key && i < json_array_size(nts); i++)
+        u = hb__rstr(json_object_get(json_object_get(json_array_get(nts, i), "capacity"), key),
+                     "unit");
+    return u ? u : "FLOP/s";
+}
+
+const char *hb__rrate_unit(const char *prec) {
+    return prec && strcmp(prec, "i8") == 0 ? "OP/s" : "FLOP/s";
+}
+
 const char *hb__rverdict_word(const char *lang, const char *verdict) {
     if (!verdict) return NULL;
     if (strcmp(verdict, "pass") == 0) return hb__ui(lang, HB__UI_V_PASS);

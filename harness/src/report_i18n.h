@@ -147,6 +147,14 @@ size_t hb__rprecisions(const json_t *report, const char **out, size_t max);
 const json_t *hb__rnode_type(const json_t *report, const char *id);
 /* 1 when the clause's "precision" (string or list) names `prec`. */
 int hb__rclause_has_precision(const json_t *clause, const char *prec);
+/* 1 when a capacity clause is about the capacity `key` (nodes[].capacity.<key>): its
+   "capacity_key" when it has one, else its precision names `key`. */
+int hb__rclause_is_capacity(const json_t *clause, const char *key);
+/* The unit of the capacity `key`: the "unit" of system.capacity.<key> or of a node type's
+   capacity.<key>; "FLOP/s" when none says. */
+const char *hb__rcapacity_unit(const json_t *report, const char *key);
+/* The unit of a rate at a precision: "OP/s" for i8, else "FLOP/s". */
+const char *hb__rrate_unit(const char *prec);
 
 /* ---- words ---- */
 const char *hb__rverdict_word(const char *lang, const char *verdict); /* NULL if unknown */

@@ -226,11 +226,12 @@ static void section_capacity(ctx *c, const char **precs, size_t np) {
             out(c, " | %s | %s | ", cnt, tested);
             esc(c, e ? precs[p] : NULL);
             char med[64], mad[64], lcb[64], cut[64], sy[64];
-            hb__rfmt_member(med, sizeof med, e, "median", "FLOP/s");
-            hb__rfmt_member(mad, sizeof mad, e, "mad", "FLOP/s");
-            hb__rfmt_member(lcb, sizeof lcb, e, "lcb", "FLOP/s");
-            hb__rfmt_member(cut, sizeof cut, e, "suspect_threshold", "FLOP/s");
-            hb__rfmt_member(sy, sizeof sy, e, "system", "FLOP/s");
+            const char *u = p < np ? hb__rcapacity_unit(c->r, precs[p]) : NULL;
+            hb__rfmt_member(med, sizeof med, e, "median", u);
+            hb__rfmt_member(mad, sizeof mad, e, "mad", u);
+            hb__rfmt_member(lcb, sizeof lcb, e, "lcb", u);
+            hb__rfmt_member(cut, sizeof cut, e, "suspect_threshold", u);
+            hb__rfmt_member(sy, sizeof sy, e, "system", u);
             out(c, " | %s | %s | %s | %s | %s | ", med, mad, lcb, cut, sy);
             esc_text(c, json_object_get(e, "method"));
             out(c, " |\n");
@@ -258,6 +259,7 @@ static void section_node_capacity(ctx *c, const char **precs, size_t np) {
     }
     for (size_t p = 0; p < np; p++) {
         const char *prec = precs[p];
+        const char *unit = hb__rcapacity_unit(c->r, prec);
         size_t rows = 0;
         for (size_t i = 0; i < json_array_size(nodes); i++) {
             const json_t *node = json_array_get(nodes, i);
@@ -273,10 +275,10 @@ static void section_node_capacity(ctx *c, const char **precs, size_t np) {
                            T(LINE_CUTOFF));
             }
             char v[64], l[64], m[64], cut[64];
-            hb__rfmt_member(v, sizeof v, cap, "value", "FLOP/s");
-            hb__rfmt_member(l, sizeof l, cap, "lcb", "FLOP/s");
-            hb__rfmt_member(m, sizeof m, tc, "median", "FLOP/s");
-            hb__rfmt_member(cut, sizeof cut, tc, "suspect_threshold", "FLOP/s");
+            hb__rfmt_member(v, sizeof v, cap, "value", unit);
+            hb__rfmt_member(l, sizeof l, cap, "lcb", unit);
+            hb__rfmt_member(m, sizeof m, tc, "median", unit);
+            hb__rfmt_member(cut, sizeof cut, tc, "suspect_threshold", unit);
             out(c, "| ");
             esc_member(c, node, "host");
             out(c, " | ");
@@ -301,13 +303,13 @@ static void section_node_capacity(ctx *c, const char **precs, size_t np) {
             const json_t *k = json_array_get(cl, i);
             const char *type = hb__rstr(k, "type");
             double t;
-            if (type && strcmp(type, "capacity") == 0 && hb__rclause_has_precision(k, prec) &&
+            if (type && strcmp(type, "capacity") == 0 && hb__rclause_is_capacity(k, prec) &&
                 hb__rnum(k, "threshold", &t) && (!found || t > min))
                 min = t, found = 1;
         }
         if (rows && types_here == 1 && found && hb__rnum(only, "count", &count) && count > 0) {
             char v[64];
-            hb__rfmt_si(v, sizeof v, min / count, "FLOP/s");
+            hb__rfmt_si(v, sizeof v, min / count, unit);
             out(c, "\n%s (", T(LINE_NEEDED));
             esc_member(c, only, "id");
             out(c, "): **%s** = %s\n", v, T(NEEDED_NOTE));
@@ -330,9 +332,10 @@ static void section_suspects(ctx *c) {
     for (size_t i = 0; i < json_array_size(sus); i++) {
         const json_t *s = json_array_get(sus, i);
         char v[64], m[64], t[64];
-        hb__rfmt_member(v, sizeof v, s, "value", "FLOP/s");
-        hb__rfmt_member(m, sizeof m, s, "median", "FLOP/s");
-        hb__rfmt_member(t, sizeof t, s, "threshold", "FLOP/s");
+        const char *u = hb__rcapacity_unit(c->r, hb__rstr(s, "precision"));
+        hb__rfmt_member(v, sizeof v, s, "value", u);
+        hb__rfmt_member(m, sizeof m, s, "median", u);
+        hb__rfmt_member(t, sizeof t, s, "threshold", u);
         out(c, "| ");
         esc_member(c, s, "host");
         out(c, " | ");
@@ -358,8 +361,9 @@ static void section_efficiency(ctx *c) {
         for (size_t j = 0; j < json_array_size(eff); j++) {
             const json_t *e = json_array_get(eff, j);
             char m[64], ref[64], ratio[64];
-            hb__rfmt_member(m, sizeof m, e, "measured", "FLOP/s");
-            hb__rfmt_member(ref, sizeof ref, e, "reference", "FLOP/s");
+            const char *u = hb__rrate_unit(hb__rstr(e, "precision"));
+            hb__rfmt_member(m, sizeof m, e, "measured", u);
+            hb__rfmt_member(ref, sizeof ref, e, "reference", u);
             hb__rfmt_member(ratio, sizeof ratio, e, "ratio", "ratio");
             out(c, "| ");
             esc_member(c, node, "host");
@@ -400,7 +404,7 @@ static void section_roofline(ctx *c) {
         json_object_foreach(json_object_get(rf, "compute_roof"), k, v) {
             char lab[64];
             if (json_is_number(v))
-                hb__rfmt_si(lab, sizeof lab, json_number_value(v), "FLOP/s");
+                hb__rfmt_si(lab, sizeof lab, json_number_value(v), hb__rrate_unit(k));
             else
                 snprintf(lab, sizeof lab, "%s", HB__DASH);
             out(c, "%s", any ? "; " : "");
@@ -421,7 +425,7 @@ static void section_roofline(ctx *c) {
             const json_t *p = json_array_get(pts, j);
             char in[64], rate[64];
             hb__rfmt_member(in, sizeof in, p, "intensity", NULL);
-            hb__rfmt_member(rate, sizeof rate, p, "rate", "FLOP/s");
+            hb__rfmt_member(rate, sizeof rate, p, "rate", hb__rrate_unit(hb__rstr(p, "precision")));
             out(c, "| ");
             esc_member(c, p, "kernel");
             if (hb__rstr(p, "operation")) {
@@ -682,7 +686,8 @@ static void section_nodes(ctx *c, const char **precs, size_t np) {
             char v[64];
             const json_t *e = json_object_get(cap, precs[p]);
             const char *unit = hb__rstr(e, "unit");
-            hb__rfmt_member(v, sizeof v, e, "value", unit ? unit : "FLOP/s");
+            hb__rfmt_member(v, sizeof v, e, "value",
+                            unit ? unit : hb__rcapacity_unit(c->r, precs[p]));
             out(c, " %s%s%s%s |", v, json_is_false(json_object_get(e, "measured")) ? " (" : "",
                 json_is_false(json_object_get(e, "measured")) ? T(NOT_MEASURED) : "",
                 json_is_false(json_object_get(e, "measured")) ? ")" : "");
@@ -693,7 +698,8 @@ static void section_nodes(ctx *c, const char **precs, size_t np) {
         int any = 0;
         json_object_foreach(json_object_get(node, "rated_peak"), k, v) {
             char s[64];
-            hb__rfmt_member(s, sizeof s, v, "value", "FLOP/s");
+            const char *u = hb__rstr(v, "unit");
+            hb__rfmt_member(s, sizeof s, v, "value", u ? u : hb__rrate_unit(k));
             out(c, "%s", any ? "<br>" : "");
             esc(c, k);
             out(c, " %s", s);

@@ -518,6 +518,13 @@ static int check_clause(ctx *c, json_t *cl, const char *path, json_t *node_types
     if (strcmp(type, "capacity") == 0) {
         FIELD("precision");
         if (check_list(c, v, p, check_precision_name)) return -1;
+        /* one capacity adds rates of one kind: integer OP/s never go into FLOP/s */
+        for (size_t i = 0; json_array_size(v) > 1 && i < json_array_size(v); i++) {
+            if (strcmp(json_string_value(json_array_get(v, i)), "i8") == 0)
+                return fail(c, p,
+                            "i8 (integer OP/s) cannot be combined with floating-point "
+                            "precisions (FLOP/s) in one capacity");
+        }
         if ((v = json_object_get(cl, "kernels"))) {
             sub(p, sizeof p, path, "kernels");
             if (check_list(c, v, p, check_kernel_name)) return -1;
