@@ -404,6 +404,43 @@ static void test_inventory_fallback_and_missing_log(void **state) {
     rmdir(dir);
 }
 
+/* A one-node type whose result has no rate.median_ci (optional in the schema): the bound is
+   the slowest repetition's rate, below the median — never the median itself. */
+static void test_lcb_without_median_ci(void **state) {
+    (void)state;
+    char err[2048] = "", dir[] = "/tmp/hb-report-test-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    json_t *doc = json_load_file(RESULTS "/hpc-node01.json", 0, NULL);
+    assert_non_null(doc);
+    size_t i;
+    json_t *rec;
+    json_array_foreach(json_object_get(doc, "records"), i, rec) {
+        json_t *rate = json_object_get(rec, "rate");
+        if (json_is_object(rate)) json_object_del(rate, "median_ci");
+    }
+    snprintf(path, sizeof path, "%s/node.json", dir);
+    assert_int_equal(json_dump_file(doc, path, 0), 0);
+    json_decref(doc);
+    const char *spec_path = HB_SOURCE_DIR "/results/specs/single-node-example.json";
+    json_t *spec = hb__spec_load(spec_path, err, sizeof err);
+    if (!spec) fail_msg("%s", err);
+    hb__catalog *cat = hb__catalog_new();
+    const char *res[] = {path};
+    json_t *r = hb__report_evaluate(spec, spec_path, cat, res, 1, err, sizeof err);
+    if (!r) fail_msg("%s", err);
+    const json_t *f64 = json_object_get(
+        json_object_get(json_array_get(json_object_get(r, "node_types"), 0), "capacity"), "f64");
+    double lcb = json_number_value(json_object_get(f64, "lcb"));
+    double med = json_number_value(json_object_get(f64, "median"));
+    print_message("  f64 median %.4g, bound without median_ci %.4g\n", med, lcb);
+    assert_true(lcb > 0 && lcb < med);
+    json_decref(r);
+    json_decref(spec);
+    hb__catalog_free(cat);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* ---- the command ---- */
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...) {
@@ -795,6 +832,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_centre_other_clauses),
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_inventory_fallback_and_missing_log),
+        cmocka_unit_test(test_lcb_without_median_ci),
         cmocka_unit_test(test_views_without_address_counted_once),
         cmocka_unit_test(test_cpu_views_with_result_inventory),
         cmocka_unit_test(test_implausible_rate_and_superseded),

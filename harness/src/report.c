@@ -193,16 +193,21 @@ static double unit_scale(const char *unit) {
    machine, and it keeps count × rate sums finite. */
 #define MAX_RATE 1e30
 
-/* The record's median rate in base units (FLOP/s, OP/s, B/s); 0 when it has none. */
+/* The record's median rate in base units (FLOP/s, OP/s, B/s); 0 when it has none. ci_low: the
+   lower end of the 95 % CI of the median rate; a result without it (the field is optional)
+   gives its slowest repetition's rate ("worst") instead, never the median itself, which is
+   no bound at all. */
 static double rec_rate(const json_t *r, double *ci_low) {
     const json_t *rate = json_object_get(r, "rate");
     double v = json_number_value(json_object_get(rate, "value"));
     double m = unit_scale(jstr(rate, "unit"));
     const json_t *ci = json_object_get(rate, "median_ci");
+    const json_t *worst = json_object_get(rate, "worst");
     if (ci_low) {
         *ci_low = json_is_number(json_array_get(ci, 0))
                       ? m * json_number_value(json_array_get(ci, 0))
-                      : m * v;
+                  : json_is_number(worst) ? m * json_number_value(worst)
+                                          : m * v;
         if (*ci_low > m * v) *ci_low = m * v;
     }
     return m * v;
