@@ -3,7 +3,9 @@
 # build without the toolkit checks that there is no cuda platform (skipped cleanly).
 hb_add_cmocka_test(test_cuda test_cuda.c $<$<BOOL:${HB_HAVE_CUDA}>:HB_HAVE_CUDA=1>)
 if(HB_HAVE_CUDA)
-  target_link_libraries(test_cuda PRIVATE CUDA::cudart CUDA::cublas CUDA::cublasLt CUDA::cusolver)
+  # the platform's internals (hetbench_cuda is otherwise only dlopen'ed by the registry)
+  target_link_libraries(test_cuda PRIVATE hetbench_cuda CUDA::cudart CUDA::cublas CUDA::cublasLt
+                        CUDA::cusolver)
 endif()
 add_test(NAME cuda.platform COMMAND test_cuda)
 set_tests_properties(cuda.platform PROPERTIES

@@ -42,7 +42,19 @@ info)
     [ "$rc" -eq 2 ] || { echo "FAIL: run on cuda without a device exited $rc (want 2)"; cat "$tmp/out"; exit 1; }
     grep -q "no device matches 'cuda'" "$tmp/out" || { echo "FAIL: message"; cat "$tmp/out"; exit 1; }
   fi
-  echo "cuda info: ok ($ndev device(s))"
+  # A machine without the CUDA runtime: the platform's library does not load (simulated with
+  # a module path that is not a library): the command still works, without a cuda platform,
+  # and says why.
+  echo "not a library" >"$tmp/libhetbench_cuda.so"
+  HETBENCH_CUDA_MODULE="$tmp/libhetbench_cuda.so" "$HB" info >"$tmp/info2.txt" 2>&1 \
+    || { echo "FAIL: info without a loadable CUDA module"; cat "$tmp/info2.txt"; exit 1; }
+  grep -q "cuda: the CUDA platform is not loaded" "$tmp/info2.txt" \
+    || { echo "FAIL: no reason for the missing cuda platform"; cat "$tmp/info2.txt"; exit 1; }
+  if grep -qE '^  cuda +version' "$tmp/info2.txt"; then echo "FAIL: cuda listed"; exit 1; fi
+  HETBENCH_CUDA_MODULE="$tmp/libhetbench_cuda.so" "$HB" run -q --device cpu --kernel stream \
+    --precision f64 --size 10007 --min-time 0 -o "$tmp/cpu.json" >"$tmp/out" 2>&1 \
+    || { echo "FAIL: a cpu run without a loadable CUDA module"; cat "$tmp/out"; exit 1; }
+  echo "cuda info: ok ($ndev device(s)); without the CUDA runtime: no cuda platform, the reason, cpu runs"
   ;;
 run)
   if [ "$ndev" -eq 0 ]; then

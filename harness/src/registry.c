@@ -181,6 +181,44 @@ static void load_plugins(hb_context *ctx) {
     free(copy);
 }
 
+#ifdef HB_CUDA_MODULE
+/* The CUDA platform lives in its own library (it needs libcudart, cuBLAS, cuBLASLt and
+   cuSOLVER), loaded from libhetbench's directory, or from $HETBENCH_CUDA_MODULE. A machine
+   without the CUDA runtime gets no cuda platform and the loader's reason as a problem; no
+   driver or no GPU gives the platform with 0 devices and the reason. */
+static void load_cuda(hb_context *ctx) {
+    char path[4096];
+    const char *env = getenv("HETBENCH_CUDA_MODULE");
+    Dl_info di;
+    if (env && *env)
+        snprintf(path, sizeof path, "%s", env);
+    else if (dladdr((void *)&load_cuda, &di) && di.dli_fname && strchr(di.dli_fname, '/')) {
+        snprintf(path, sizeof path, "%s", di.dli_fname);
+        *strrchr(path, '/') = 0;
+        size_t len = strlen(path);
+        snprintf(path + len, sizeof path - len, "/%s", HB_CUDA_MODULE);
+    } else
+        snprintf(path, sizeof path, "%s", HB_CUDA_MODULE);
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        add_problem(ctx, "cuda: the CUDA platform is not loaded (%s): no CUDA runtime here?%s",
+                    e ? e : path, "");
+        return;
+    }
+    const hb_platform *(*entry)(void) = (const hb_platform *(*)(void))dlsym(h, "hb__cuda_platform");
+    if (!entry) {
+        add_problem(ctx, "cuda: %s has no hb__cuda_platform%s", path, "");
+        dlclose(h);
+        return;
+    }
+    char cerr[512] = "";
+    if (hb_register_platform(ctx, entry(), "built-in", cerr, sizeof cerr) != HB_OK)
+        add_problem(ctx, "cuda: %s%s", cerr, "");
+    /* the module stays loaded for the process: the platform's tables live in it */
+}
+#endif
+
 hb_status hb_context_create(hb_context **out, const hb_platform_config *cfg, char *err,
                             size_t errlen) {
     hb_context *ctx = calloc(1, sizeof *ctx);
@@ -204,13 +242,8 @@ hb_status hb_context_create(hb_context **out, const hb_platform_config *cfg, cha
             add_problem(ctx, "opencl: %s%s", oerr, "");
     }
 #endif
-#ifdef HB_HAVE_CUDA
-    /* CUDA: no driver or no GPU gives the platform with 0 devices and the reason */
-    {
-        char cerr[512] = "";
-        if (hb_register_platform(ctx, hb__cuda_platform(), "built-in", cerr, sizeof cerr) != HB_OK)
-            add_problem(ctx, "cuda: %s%s", cerr, "");
-    }
+#ifdef HB_CUDA_MODULE
+    load_cuda(ctx);
 #endif
     load_plugins(ctx);
     *out = ctx;
