@@ -681,6 +681,94 @@ static void test_units_i8_and_stream_energy(void **state) {
     sh("rm -rf %s", dir);
 }
 
+/* A spec's declared rated peak overrides the catalog's whatever the order of `against`, and
+   that order is honoured: [attainable, rated] takes the peak kernel where it ran and the
+   declared peak (not the catalog's) where it did not. The declared 2 TFLOP/s differs from the
+   catalog's 8 × 64 × 2.0 GHz = 1.024 TFLOP/s; hpc-node01 runs gemm at 900, peak at 1000. */
+static void test_efficiency_declared_peak_and_order(void **state) {
+    (void)state;
+    char err[2048] = "", dir[] = "/tmp/hb-report-eff-XXXXXX", nopeak[512], spec_path[512];
+    assert_non_null(mkdtemp(dir));
+    json_t *doc = json_load_file(RESULTS "/hpc-node01.json", 0, NULL);
+    assert_non_null(doc);
+    json_t *recs = json_object_get(doc, "records");
+    for (size_t i = json_array_size(recs); i-- > 0;)
+        if (strcmp(json_string_value(json_object_get(json_array_get(recs, i), "kernel")), "peak") ==
+            0)
+            json_array_remove(recs, i);
+    dump_to(doc, dir, "hpc-node01.json", nopeak, sizeof nopeak);
+    json_decref(doc);
+    FILE *f;
+    snprintf(spec_path, sizeof spec_path, "%s/spec.json", dir);
+    assert_non_null(f = fopen(spec_path, "w"));
+    fputs("{\"spec_version\": 1, \"name\": {\"en\": \"eff\", \"zh\": \"效率\"},\n"
+          " \"system\": {\"node_types\": [{\"id\": \"h\", \"role\": \"hpc\", \"count\": 10,\n"
+          "   \"match\": {\"hosts\": [\"hpc-*\"]}, \"rated_peak\": {\"f64\": 2e12}}]},\n"
+          " \"clauses\": [\n"
+          "  {\"id\": \"ar\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+          "\"f64\",\n"
+          "   \"min\": 0.1, \"against\": [\"attainable\", \"rated\"]},\n"
+          "  {\"id\": \"ra\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+          "\"f64\",\n"
+          "   \"min\": 0.1, \"against\": [\"rated\", \"attainable\"]},\n"
+          "  {\"id\": \"r\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+          "\"f64\",\n"
+          "   \"min\": 0.1, \"against\": [\"rated\"]}]}\n",
+          f);
+    fclose(f);
+    hb__catalog *cat = centre_catalog();
+    static const struct {
+        const char *id;
+        int with_peak;
+        double ratio;
+        const char *device, *kind, *source;
+    } want[] = {
+        {"ar", 1, 0.9, "Hygon C86 7285", "attainable", "peak kernel"},
+        {"ra", 1, 0.45, "node", "rated", "spec"},
+        {"r", 1, 0.45, "node", "rated", "spec"},
+        {"ar", 0, 0.45, "node", "rated", "spec"}, /* the catalog's would be 0.879 */
+        {"ra", 0, 0.45, "node", "rated", "spec"},
+    };
+    for (int with_peak = 1; with_peak >= 0; with_peak--) {
+        const char *res[] = {with_peak ? RESULTS "/hpc-node01.json" : nopeak};
+        json_t *r = evaluate(spec_path, cat, res, 1, err, sizeof err);
+        if (!r) fail_msg("%s", err);
+        const json_t *eff =
+            json_object_get(json_array_get(json_object_get(r, "nodes"), 0), "efficiency");
+        for (size_t w = 0; w < sizeof want / sizeof *want; w++) {
+            if (want[w].with_peak != with_peak) continue;
+            const json_t *c = by_id(json_object_get(r, "clauses"), "id", want[w].id);
+            assert_non_null(c);
+            assert_string_equal(json_string_value(json_object_get(c, "verdict")), "pass");
+            double m = json_number_value(json_object_get(c, "measured"));
+            if (!close_to(m, want[w].ratio, 1e-9))
+                fail_msg("%s (peak %d): measured %g, want %g", want[w].id, with_peak, m,
+                         want[w].ratio);
+            /* the entry of this ratio says what it was measured against */
+            size_t i;
+            json_t *x;
+            int seen = 0;
+            json_array_foreach(eff, i, x) {
+                if (!close_to(json_number_value(json_object_get(x, "ratio")), want[w].ratio, 1e-9))
+                    continue;
+                seen = 1;
+                assert_string_equal(json_string_value(json_object_get(x, "device")),
+                                    want[w].device);
+                assert_string_equal(json_string_value(json_object_get(x, "reference_kind")),
+                                    want[w].kind);
+                assert_string_equal(json_string_value(json_object_get(x, "reference_source")),
+                                    want[w].source);
+                if (strcmp(want[w].device, "node") == 0) /* what above_rated compares with */
+                    assert_true(close_to(json_number_value(json_object_get(x, "rated")), 2e12, 0));
+            }
+            assert_true(seen);
+        }
+        json_decref(r);
+    }
+    hb__catalog_free(cat);
+    sh("rm -rf %s", dir);
+}
+
 /* A text cut at its buffer's end inside a UTF-8 sequence (a long non-ASCII host name or path)
    is still a valid string: the reason is kept, not dropped (jansson refuses invalid UTF-8). */
 static void test_long_utf8_texts(void **state) {
@@ -837,6 +925,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_cpu_views_with_result_inventory),
         cmocka_unit_test(test_implausible_rate_and_superseded),
         cmocka_unit_test(test_units_i8_and_stream_energy),
+        cmocka_unit_test(test_efficiency_declared_peak_and_order),
         cmocka_unit_test(test_long_utf8_texts),
         cmocka_unit_test(test_cli_exit_codes),
     };

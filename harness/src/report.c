@@ -895,7 +895,11 @@ static json_t *eval_capacity(evalctx *e, const json_t *cl) {
     return c;
 }
 
-/* Efficiency entries of a node for a kernel and precision (nodes[].efficiency). */
+/* Efficiency entries of a node for a kernel and precision (nodes[].efficiency). Each physical
+   device takes the first reference of `against`, in the listed order, that it has: `rated` is
+   the node type's declared peak when the spec gives one (it overrides the catalog: one figure
+   for the whole node, the entry of device "node"), else the catalog's rated peak of the
+   device; `attainable` is the peak kernel's rate on the device. */
 static json_t *node_efficiency(evalctx *e, node *nd, const char *kernel, const char *prec,
                                const json_t *against) {
     json_t *out = json_array();
@@ -906,53 +910,65 @@ static json_t *node_efficiency(evalctx *e, node *nd, const char *kernel, const c
     node_best(nd, pl, pk, &p);
     const json_t *declared =
         json_object_get(json_object_get(nt_at(e, nd->type), "rated_peak"), prec);
-    /* the node type's declared rated peak: one figure for the whole node */
-    if (json_is_number(declared) && json_string_value(json_array_get(against, 0)) &&
-        strcmp(json_string_value(json_array_get(against, 0)), "rated") == 0 && s.n) {
+    int node_rated = 0; /* a device takes the declared peak: the node entry is judged */
+    json_t *devs = json_array();
+    for (size_t i = 0; i < s.n; i++) {
+        const char *formula = NULL;
+        double rated = group_rated(nd, &s.b[i].g, prec, &formula);
+        double attain = NAN;
+        for (size_t j = 0; j < p.n; j++)
+            if (strcmp(p.b[j].g.key, s.b[i].g.key) == 0) attain = p.b[j].v;
+        double ref = NAN;
+        const char *kind = NULL, *src = NULL;
+        int by_node = 0;
+        size_t k;
+        json_t *a;
+        json_array_foreach(against, k, a) {
+            const char *w = json_string_value(a);
+            if (!w) continue;
+            if (strcmp(w, "rated") == 0 && json_is_number(declared)) {
+                by_node = 1;
+                break;
+            }
+            if (strcmp(w, "rated") == 0 && isfinite(rated)) {
+                ref = rated, kind = "rated", src = "catalog";
+                break;
+            }
+            if (strcmp(w, "attainable") == 0 && isfinite(attain)) {
+                ref = attain, kind = "attainable", src = "peak kernel";
+                break;
+            }
+        }
+        if (by_node) { /* judged with the whole node against the declared peak */
+            node_rated = 1;
+            continue;
+        }
+        json_t *en =
+            json_pack("{s:s,s:s,s:s,s:s,s:s?,s:f}", "kernel", kernel, "precision", prec, "device",
+                      s.b[i].g.label, "record_device", jstr(s.b[i].rec, "device"), "implementation",
+                      rec_impl(s.b[i].rec), "measured", s.b[i].v);
+        set_num(en, "reference", ref);
+        json_object_set_new(en, "reference_kind", kind ? json_string(kind) : json_null());
+        json_object_set_new(en, "reference_source", src ? json_string(src) : json_null());
+        set_num(en, "ratio", kind ? s.b[i].v / ref : NAN);
+        set_num(en, "rated", rated);
+        set_num(en, "attainable", attain);
+        if (formula) json_object_set_new(en, "rated_formula", json_string(formula));
+        json_object_set_new(en, "above_rated", json_boolean(isfinite(rated) && s.b[i].v > rated));
+        json_array_append_new(devs, en);
+    }
+    /* the node type's declared rated peak: one figure for the whole node (every device's best
+       rate: the declared peak is the node's), listed before the devices it did not judge */
+    if (node_rated) {
         double v = bestset_sum(&s, NULL, NULL, NULL), ref = json_number_value(declared);
-        json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:f,s:f,s:s,s:s,s:f,s:b}", "kernel",
+        json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:f,s:f,s:s,s:s,s:f,s:f,s:b}", "kernel",
                                              kernel, "precision", prec, "device", "node",
                                              "measured", v, "reference", ref, "reference_kind",
                                              "rated", "reference_source", "spec", "ratio", v / ref,
-                                             "above_rated", v > ref));
-    } else {
-        for (size_t i = 0; i < s.n; i++) {
-            const char *formula = NULL;
-            double rated = group_rated(nd, &s.b[i].g, prec, &formula);
-            double attain = NAN;
-            for (size_t j = 0; j < p.n; j++)
-                if (strcmp(p.b[j].g.key, s.b[i].g.key) == 0) attain = p.b[j].v;
-            double ref = NAN;
-            const char *kind = NULL, *src = NULL;
-            size_t k;
-            json_t *a;
-            json_array_foreach(against, k, a) {
-                const char *w = json_string_value(a);
-                if (strcmp(w, "rated") == 0 && isfinite(rated)) {
-                    ref = rated, kind = "rated", src = "catalog";
-                    break;
-                }
-                if (strcmp(w, "attainable") == 0 && isfinite(attain)) {
-                    ref = attain, kind = "attainable", src = "peak kernel";
-                    break;
-                }
-            }
-            json_t *en =
-                json_pack("{s:s,s:s,s:s,s:s,s:s?,s:f}", "kernel", kernel, "precision", prec,
-                          "device", s.b[i].g.label, "record_device", jstr(s.b[i].rec, "device"),
-                          "implementation", rec_impl(s.b[i].rec), "measured", s.b[i].v);
-            set_num(en, "reference", ref);
-            json_object_set_new(en, "reference_kind", kind ? json_string(kind) : json_null());
-            json_object_set_new(en, "reference_source", src ? json_string(src) : json_null());
-            set_num(en, "ratio", kind ? s.b[i].v / ref : NAN);
-            set_num(en, "rated", rated);
-            set_num(en, "attainable", attain);
-            if (formula) json_object_set_new(en, "rated_formula", json_string(formula));
-            json_object_set_new(en, "above_rated",
-                                json_boolean(isfinite(rated) && s.b[i].v > rated));
-            json_array_append_new(out, en);
-        }
+                                             "rated", ref, "above_rated", v > ref));
     }
+    json_array_extend(out, devs);
+    json_decref(devs);
     bestset_free(&s);
     bestset_free(&p);
     json_decref(pl), json_decref(kl), json_decref(pk);
@@ -977,11 +993,13 @@ static json_t *eval_efficiency(evalctx *e, const json_t *cl) {
     json_object_set_new(
         c, "method",
         txtf("per node and physical device: the best verified %s %s rate ÷ the "
-             "reference, the first available of [%s] (rated: the node type's "
-             "declared peak, else the catalog's rated peak of the device; "
+             "reference, the first available of [%s] in that order (rated: the node type's "
+             "declared peak, which overrides the catalog and is compared with the whole "
+             "node's rate; else the catalog's rated peak of the device; "
              "attainable: the peak kernel's rate on the same device)",
-             "按节点和物理设备：%s %s 最佳已校验速率 ÷ 参考值，取 [%s] 中第一个可用的"
-             "（rated：节点类型声明的峰值，否则目录中该设备的额定峰值；"
+             "按节点和物理设备：%s %s 最佳已校验速率 ÷ 参考值，按 [%s] 的顺序取第一个可用的"
+             "（rated：节点类型声明的峰值，优先于目录，与整个节点的速率比较；"
+             "否则目录中该设备的额定峰值；"
              "attainable：同一设备上 peak 内核的实测速率）",
              kernel, prec, al));
     node **ns = calloc(e->nn + 1, sizeof *ns);
