@@ -769,6 +769,54 @@ static void test_efficiency_declared_peak_and_order(void **state) {
     sh("rm -rf %s", dir);
 }
 
+/* Two clauses on the same kernel and precision (here identical but for their ids) judge one
+   figure: each gets its verdict, the node lists its energy and efficiency figures once. */
+static void test_duplicate_clauses_one_figure(void **state) {
+    (void)state;
+    char err[2048] = "", dir[] = "/tmp/hb-report-dup-XXXXXX", spec_path[512];
+    assert_non_null(mkdtemp(dir));
+    FILE *f;
+    snprintf(spec_path, sizeof spec_path, "%s/spec.json", dir);
+    assert_non_null(f = fopen(spec_path, "w"));
+    fputs("{\"spec_version\": 1, \"name\": {\"en\": \"dup\", \"zh\": \"重复\"},\n"
+          " \"system\": {\"node_types\": [{\"id\": \"h\", \"role\": \"hpc\", \"count\": 10,\n"
+          "   \"match\": {\"hosts\": [\"hpc-*\"]}}]},\n"
+          " \"clauses\": [\n"
+          "  {\"id\": \"e1\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
+          "   \"precision\": \"f64\", \"min_gflops_per_joule\": 0.1},\n"
+          "  {\"id\": \"e2\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
+          "   \"precision\": \"f64\", \"min_gflops_per_joule\": 0.1},\n"
+          "  {\"id\": \"e3\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
+          "   \"precision\": \"f64\", \"min_gflops_per_joule\": 1000},\n"
+          "  {\"id\": \"x1\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+          "\"f64\",\n"
+          "   \"min\": 0.1},\n"
+          "  {\"id\": \"x2\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+          "\"f64\",\n"
+          "   \"min\": 0.1}]}\n",
+          f);
+    fclose(f);
+    hb__catalog *cat = centre_catalog();
+    const char *res[] = {RESULTS "/hpc-node01.json"};
+    json_t *r = evaluate(spec_path, cat, res, 1, err, sizeof err);
+    if (!r) fail_msg("%s", err);
+    const json_t *cls = json_object_get(r, "clauses");
+    static const char *const pass[] = {"e1", "e2", "x1", "x2"};
+    for (size_t i = 0; i < 4; i++) {
+        const json_t *c = by_id(cls, "id", pass[i]);
+        assert_non_null(c);
+        assert_string_equal(json_string_value(json_object_get(c, "verdict")), "pass");
+    }
+    assert_string_equal(json_string_value(json_object_get(by_id(cls, "id", "e3"), "verdict")),
+                        "fail");
+    const json_t *node = json_array_get(json_object_get(r, "nodes"), 0);
+    assert_int_equal(json_array_size(json_object_get(node, "energy")), 1);
+    assert_int_equal(json_array_size(json_object_get(node, "efficiency")), 1);
+    json_decref(r);
+    hb__catalog_free(cat);
+    sh("rm -rf %s", dir);
+}
+
 /* A text cut at its buffer's end inside a UTF-8 sequence (a long non-ASCII host name or path)
    is still a valid string: the reason is kept, not dropped (jansson refuses invalid UTF-8). */
 static void test_long_utf8_texts(void **state) {
@@ -926,6 +974,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_implausible_rate_and_superseded),
         cmocka_unit_test(test_units_i8_and_stream_energy),
         cmocka_unit_test(test_efficiency_declared_peak_and_order),
+        cmocka_unit_test(test_duplicate_clauses_one_figure),
         cmocka_unit_test(test_long_utf8_texts),
         cmocka_unit_test(test_cli_exit_codes),
     };

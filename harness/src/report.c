@@ -895,6 +895,27 @@ static json_t *eval_capacity(evalctx *e, const json_t *cl) {
     return c;
 }
 
+/* Appends x (a reference taken) to a node's per-figure list unless an entry with the same values
+   of keys (NULL: an equal entry) is there: two clauses on the same kernel and precision judge
+   the same figure, which the report lists once. */
+static void append_once(json_t *arr, json_t *x, const char *const *keys) {
+    size_t i;
+    json_t *y;
+    json_array_foreach(arr, i, y) {
+        int same = 1;
+        if (!keys)
+            same = json_equal(x, y);
+        else
+            for (const char *const *k = keys; *k && same; k++)
+                same = json_equal(json_object_get(x, *k), json_object_get(y, *k));
+        if (same) {
+            json_decref(x);
+            return;
+        }
+    }
+    json_array_append_new(arr, x);
+}
+
 /* Efficiency entries of a node for a kernel and precision (nodes[].efficiency). Each physical
    device takes the first reference of `against`, in the listed order, that it has: `rated` is
    the node type's declared peak when the spec gives one (it overrides the catalog: one figure
@@ -1016,7 +1037,7 @@ static json_t *eval_efficiency(evalctx *e, const json_t *cl) {
         const json_t *lowest = NULL;
         size_t ndev = 0;
         json_array_foreach(eff, j, x) {
-            json_array_append(json_object_get(nd->out, "efficiency"), x);
+            append_once(json_object_get(nd->out, "efficiency"), json_incref(x), NULL);
             json_t *r = json_object_get(x, "ratio");
             if (json_is_true(json_object_get(x, "above_rated")))
                 evidence(c,
@@ -1180,7 +1201,8 @@ static json_t *eval_energy(evalctx *e, const json_t *cl) {
             json_object_get(en, "average_watts") ? json_object_get(en, "average_watts")
                                                  : json_null(),
             "meters", meters, "uncertain", json_is_true(json_object_get(en, "uncertain")));
-        json_array_append_new(json_object_get(nd->out, "energy"), ent);
+        static const char *const energy_key[] = {"device", "kernel", "precision", NULL};
+        append_once(json_object_get(nd->out, "energy"), ent, energy_key);
         if (bestv < worst) worst = bestv;
         if (bestv < min && !below++)
             pfmt(first_below, sizeof first_below, "%s: %.3g %s", nd->host, bestv, gu);
