@@ -817,6 +817,64 @@ static void test_duplicate_clauses_one_figure(void **state) {
     sh("rm -rf %s", dir);
 }
 
+/* A result's schema_version must be "1.x" or "1.x.y": "1.foo", "1.", "1.2.3x" or " 1.2" are
+   bad input named FILE:LINE: schema_version (the report exits 2), as is "2.0"; "1.7" and
+   "1.2.3" are read. */
+static void test_schema_version_form(void **state) {
+    (void)state;
+    char err[2048] = "", dir[] = "/tmp/hb-report-ver-XXXXXX", path[512], want[600];
+    assert_non_null(mkdtemp(dir));
+    static const struct {
+        const char *v;
+        int ok;
+    } cases[] = {{"1.foo", 0}, {"1.", 0},    {"1.2.3x", 0},  {" 1.2", 0}, {"1.2 ", 0},
+                 {"1..2", 0},  {"1.2.", 0},  {"1.2.3.4", 0}, {"2.0", 0},  {"", 0},
+                 {"1.7", 1},   {"1.2.3", 1}, {"1.10", 1}};
+    hb__catalog *cat = centre_catalog();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        json_t *doc = json_load_file(RESULTS "/hpc-node01.json", 0, NULL);
+        assert_non_null(doc);
+        json_object_set_new(doc, "schema_version", json_string(cases[i].v));
+        dump_to(doc, dir, "hpc-node01.json", path, sizeof path);
+        json_decref(doc);
+        /* the line of the key in the file written */
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        char line[4096];
+        int ln = 0, at = 0;
+        while (fgets(line, sizeof line, f)) {
+            ln++;
+            if (strstr(line, "\"schema_version\"")) {
+                at = ln;
+                break;
+            }
+        }
+        fclose(f);
+        assert_true(at > 0);
+        const char *res[] = {path};
+        err[0] = '\0';
+        json_t *r = evaluate(CENTRE, cat, res, 1, err, sizeof err);
+        if (cases[i].ok) {
+            if (!r) fail_msg("\"%s\" rejected: %s", cases[i].v, err);
+            json_decref(r);
+            continue;
+        }
+        if (r) fail_msg("\"%s\" accepted", cases[i].v);
+        snprintf(want, sizeof want, "%s:%d: schema_version", path, at);
+        if (!strstr(err, want)) fail_msg("\"%s\": want \"%s\" in: %s", cases[i].v, want, err);
+    }
+    hb__catalog_free(cat);
+    /* the command: exit 2 */
+    json_t *doc = json_load_file(RESULTS "/hpc-node01.json", 0, NULL);
+    json_object_set_new(doc, "schema_version", json_string("1.foo"));
+    dump_to(doc, dir, "hpc-node01.json", path, sizeof path);
+    json_decref(doc);
+    assert_int_equal(sh("%s report -q --no-builtin-catalog --spec %s -o %s/out %s 2>%s/err", HB_CLI,
+                        CENTRE, dir, path, dir),
+                     2);
+    sh("rm -rf %s", dir);
+}
+
 /* A text cut at its buffer's end inside a UTF-8 sequence (a long non-ASCII host name or path)
    is still a valid string: the reason is kept, not dropped (jansson refuses invalid UTF-8). */
 static void test_long_utf8_texts(void **state) {
@@ -975,6 +1033,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_units_i8_and_stream_energy),
         cmocka_unit_test(test_efficiency_declared_peak_and_order),
         cmocka_unit_test(test_duplicate_clauses_one_figure),
+        cmocka_unit_test(test_schema_version_form),
         cmocka_unit_test(test_long_utf8_texts),
         cmocka_unit_test(test_cli_exit_codes),
     };

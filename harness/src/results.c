@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "report.h"
 
 static void dir_of(const char *path, char *out, size_t n) {
     char tmp[4096];
@@ -117,6 +118,44 @@ static int want(json_t *obj, const char *key, json_type type, const char *path, 
     return 0;
 }
 
+/* "M.x" or "M.x.y" (M, x, y: decimal digits, nothing around them). */
+static int version_form(const char *v) {
+    for (int part = 0; part < 3; part++) {
+        if (*v < '0' || *v > '9') return 0;
+        while (*v >= '0' && *v <= '9') v++;
+        if (*v == '\0') return part > 0;
+        if (*v != '.') return 0;
+        v++;
+    }
+    return 0;
+}
+
+/* The line of the value at jpath (spec.c's path walk) in the file; 1 when it cannot be read. */
+static int file_line(const char *path, const char *jpath) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return 1;
+    char *text = NULL;
+    size_t len = 0, cap = 0, got;
+    char buf[8192];
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (len + got + 1 > cap) {
+            size_t nc = cap ? cap * 2 : sizeof buf * 2;
+            while (nc < len + got + 1) nc *= 2;
+            char *t = realloc(text, nc);
+            if (!t) break;
+            text = t, cap = nc;
+        }
+        memcpy(text + len, buf, got);
+        len += got;
+    }
+    fclose(f);
+    if (!text) return 1;
+    text[len] = '\0';
+    int line = hb__json_path_line(text, jpath);
+    free(text);
+    return line > 0 ? line : 1;
+}
+
 hb_status hb_result_check_file(const char *path, char *err, size_t n) {
     json_error_t je;
     json_t *doc = json_load_file(path, 0, &je);
@@ -134,9 +173,12 @@ hb_status hb_result_check_file(const char *path, char *err, size_t n) {
     }
     if (want(doc, "schema_version", JSON_STRING, path, "$", err, n)) goto out;
     const char *ver = json_string_value(json_object_get(doc, "schema_version"));
-    if (strncmp(ver, "1.", 2) != 0) {
-        hb__set_err(err, n, "%s: field $.schema_version is \"%s\"; this hetbench reads 1.x", path,
-                    ver);
+    if (!version_form(ver) || strncmp(ver, "1.", 2) != 0) {
+        /* "2.0" is another major version; "1.foo", "1." or " 1.2" is no version at all */
+        hb__set_err(err, n, "%s:%d: schema_version: \"%s\" %s; this hetbench reads 1.x or 1.x.y",
+                    path, file_line(path, "schema_version"), ver,
+                    version_form(ver) ? "is another major version"
+                                      : "is not a version (MAJOR.MINOR[.PATCH], digits only)");
         goto out;
     }
     if (want(doc, "system", JSON_OBJECT, path, "$", err, n) ||
