@@ -346,6 +346,67 @@ static void test_unknown_is_not_guessed(void **state) {
     hb__catalog_free(c);
 }
 
+/* Long non-ASCII names (a CPU model, a device, a library, an OpenCL platform, DMI strings) are
+   cut on a character boundary where the inventory's buffers end: every component keeps its
+   name and matched_by (jansson refuses a string cut inside a UTF-8 sequence, which dropped
+   them), and the whole inventory dumps as valid JSON. */
+static void test_long_utf8_names(void **state) {
+    (void)state;
+    hb__catalog *c = builtin();
+    json_t *sys = load_json(CAT_FIX "system-unknown.json");
+    /* "x" then 3-byte characters: every byte limit n ≥ 2 with n - 1 ≢ 1 (mod 3) cuts one */
+    char *longs[3];
+    for (int k = 0; k < 3; k++) {
+        longs[k] = malloc(k + 1 + 600 * 3 + 1);
+        memset(longs[k], 'x', (size_t)k + 1);
+        longs[k][k + 1] = '\0';
+        for (int i = 0; i < 600; i++) strcat(longs[k], "芯");
+    }
+    for (int k = 0; k < 3; k++) {
+        const char *s = longs[k];
+        json_t *cpu = json_object_get(sys, "cpu");
+        json_object_set_new(cpu, "model", json_string(s));
+        json_object_set_new(json_object_get(sys, "dmi"), "sys_vendor", json_string(s));
+        json_object_set_new(json_object_get(sys, "dmi"), "product_name", json_string(s));
+        json_t *lib = json_array_get(json_object_get(sys, "libraries"), 0);
+        json_object_set_new(lib, "provider", json_string(s));
+        json_object_set_new(sys, "platforms",
+                            json_pack("[{s:s,s:{s:s}}]", "name", "opencl", "properties",
+                                      "opencl_platform_names", s));
+        json_object_set_new(sys, "devices",
+                            json_pack("[{s:s,s:s,s:s,s:s,s:s,s:{s:s}}]", "id", "opencl:0.0",
+                                      "platform", "opencl", "name", s, "vendor", s, "type",
+                                      "accelerator", "properties", "pci_bus_id", "0000:65:00.0"));
+        json_t *inv = hb__inventory_build(c, sys);
+        assert_non_null(inv);
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(inv, "components"), i, x) {
+            const char *name = json_string_value(json_object_get(x, "name"));
+            const char *why = json_string_value(json_object_get(x, "matched_by"));
+            if (!name || !why)
+                fail_msg("offset %d: component %zu (%s) lost its name or matched_by", k, i,
+                         s_of(x, "category"));
+        }
+        assert_int_equal(strncmp(s_of(comp(inv, "cpu", 0), "name"), s, 100), 0);
+        assert_int_equal(strncmp(s_of(comp(inv, "accelerator", 0), "name"), s, 100), 0);
+        assert_int_equal(strncmp(s_of(comp(inv, "server", 0), "name"), s, 100), 0);
+        assert_int_equal(strncmp(s_of(comp(inv, "math_library", 0), "name"), s, 100), 0);
+        assert_int_equal(strncmp(s_of(comp(inv, "runtime", 0), "name"), s, 100), 0);
+        assert_contains(s_of(comp(inv, "cpu", 0), "matched_by"), "model name \"x");
+        char *dump = json_dumps(inv, 0);
+        assert_non_null(dump);
+        json_t *back = json_loads(dump, 0, NULL);
+        assert_non_null(back);
+        json_decref(back);
+        free(dump);
+        json_decref(inv);
+    }
+    for (int k = 0; k < 3; k++) free(longs[k]);
+    json_decref(sys);
+    hb__catalog_free(c);
+}
+
 static void test_old_system_object(void **state) {
     (void)state;
     hb__catalog *c = builtin();
@@ -480,6 +541,7 @@ int main(void) {
         cmocka_unit_test(test_hygon_dcu_openeuler),
         cmocka_unit_test(test_this_vm),
         cmocka_unit_test(test_unknown_is_not_guessed),
+        cmocka_unit_test(test_long_utf8_names),
         cmocka_unit_test(test_old_system_object),
         cmocka_unit_test(test_sysfs_pci_dmi_clock),
         cmocka_unit_test(test_system_json_on_fixture),

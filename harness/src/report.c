@@ -28,9 +28,7 @@
 #include "meter.h"
 #include "report.h"
 
-/* After a truncated snprintf: drops a UTF-8 sequence cut at the end (the texts go into JSON,
-   which must be valid UTF-8: jansson refuses the string otherwise and the text is lost). */
-static void utf8_cut(char *s) {
+void hb__utf8_cut(char *s) {
     size_t len = strlen(s), j = len;
     while (j > 0 && ((unsigned char)s[j - 1] & 0xc0) == 0x80) j--;
     if (j == 0) return;
@@ -46,7 +44,7 @@ static void pfmt(char *out, size_t n, const char *fmt, ...) {
     va_start(ap, fmt);
     int r = vsnprintf(out, n, fmt, ap);
     va_end(ap);
-    if (n && r >= 0 && (size_t)r >= n) utf8_cut(out);
+    if (n && r >= 0 && (size_t)r >= n) hb__utf8_cut(out);
 }
 
 /* ---- statistics ---- */
@@ -113,10 +111,10 @@ static json_t *txtf(const char *fen, const char *fzh, ...) {
     va_list ap, aq;
     va_start(ap, fzh);
     va_copy(aq, ap);
-    if (vsnprintf(en, sizeof en, fen, ap) >= (int)sizeof en) utf8_cut(en);
+    if (vsnprintf(en, sizeof en, fen, ap) >= (int)sizeof en) hb__utf8_cut(en);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    if (vsnprintf(zh, sizeof zh, fzh, aq) >= (int)sizeof zh) utf8_cut(zh);
+    if (vsnprintf(zh, sizeof zh, fzh, aq) >= (int)sizeof zh) hb__utf8_cut(zh);
 #pragma GCC diagnostic pop
     va_end(aq);
     va_end(ap);

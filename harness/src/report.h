@@ -23,6 +23,11 @@ int hb__json_path_line(const char *text, const char *path);
 /* Native precision of a node role: hpc f64, ai f16, general f32. NULL for an unknown role. */
 const char *hb__role_precision(const char *role);
 
+/* After a truncated snprintf: drops a UTF-8 sequence cut at the end of s. Every text of the
+   acceptance code (inventory.c, report*.c) goes into JSON, which must be valid UTF-8: jansson
+   refuses the string otherwise and the text is lost. Defined in report.c. */
+void hb__utf8_cut(char *s);
+
 /* ---- report.c: evaluation (docs/acceptance.md §4) ---- */
 /* One-sided 95 % Student t quantile t(0.95, df); df ≥ 1 (beyond 30: the normal 1.645). */
 double hb__t95(int df);
