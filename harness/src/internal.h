@@ -83,8 +83,9 @@ extern const hb_impl hb__latency_cpu_base;
 typedef struct hb__peak_data {
     void *in;
     void *out;
-    double a, b; /* float variants: exact in every precision */
-    int8_t w[4]; /* i8 weights */
+    double a, b;     /* float variants: exact in every precision */
+    int8_t w[4];     /* i8 weights */
+    uint32_t ia, ib; /* i32: x = x·ia + ib modulo 2^32 (ia odd) */
 } hb__peak_data;
 
 /* transfer (kernels/transfer/transfer.c): n floats; the implementation moves src to the

@@ -77,7 +77,7 @@ const char *hb_status_name(hb_status s) {
 }
 
 static const char *const variant_names[HB_NVARIANTS] = {"f64",  "f32", "tf32", "f16",
-                                                        "bf16", "i8",  "fp8"};
+                                                        "bf16", "i8",  "fp8",  "i32"};
 
 const char *hb_variant_name(hb_variant v) {
     return (v >= 0 && v < HB_NVARIANTS) ? variant_names[v] : "?";
@@ -94,8 +94,9 @@ int hb_variant_parse(const char *name, hb_variant *out) {
     static const struct {
         const char *alias;
         hb_variant v;
-    } aliases[] = {{"fp64", HB_F64}, {"double", HB_F64}, {"fp32", HB_F32}, {"float", HB_F32},
-                   {"fp16", HB_F16}, {"half", HB_F16},   {"int8", HB_I8},  {"e4m3", HB_FP8}};
+    } aliases[] = {{"fp64", HB_F64},  {"double", HB_F64}, {"fp32", HB_F32},
+                   {"float", HB_F32}, {"fp16", HB_F16},   {"half", HB_F16},
+                   {"int8", HB_I8},   {"e4m3", HB_FP8},   {"int32", HB_I32}};
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
         if (strcmp(name, aliases[i].alias) == 0) {
             *out = aliases[i].v;
@@ -147,6 +148,7 @@ size_t hb__variant_elem_size(hb_variant v) {
         return 8;
     case HB_F32:
     case HB_TF32:
+    case HB_I32:
         return 4;
     case HB_F16:
     case HB_BF16:
@@ -173,6 +175,7 @@ double hb__variant_unit_roundoff(hb_variant v) {
     case HB_FP8:
         return 0x1p-24;
     case HB_I8:
+    case HB_I32:
         return 0.0; /* exact */
     default:
         return 0x1p-24;

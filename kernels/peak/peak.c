@@ -1,4 +1,5 @@
-/* hetbench — peak: the attainable arithmetic peak per precision (f64, f32, f16, i8 dot products).
+/* hetbench — peak: the attainable arithmetic peak per precision (f64, f32, f16, i32
+ * multiply-adds, i8 dot products).
  *
  * Each element (work item, SIMD lane) runs HB__PEAK_CHAINS = 16 independent chains of
  * HB__PEAK_STEPS = 1024 dependent steps, enough independent accumulators to keep the FMA pipes
@@ -6,15 +7,18 @@
  * time, chain c of element i starting from in[i] + c/16, so no compiler can fold or remove
  * the chains (a and b are unknown at compile time); out[i] is the sum of the 16 chains. i8: acc
  * = acc + dot(the 4 bytes of acc as int8, w) modulo 2^32 (4 int8 multiply-adds, 8 OP per
- * step), a
- * nonlinear recurrence that no compiler can turn into a closed form.
+ * step), a nonlinear recurrence that no compiler can turn into a closed form. i32: x = x·a + b
+ * modulo 2^32 (one integer multiply and one add, 2 OP per step) with a (odd) and b seeded and
+ * passed at run time: a multiplicative recurrence, which no compiler reduces (loop analyses
+ * close only additive ones), and no machine has a 32-bit integer FMA to make it one
+ * instruction.
  *
  * Verification. Floats: in[i] = m − 64 with m a seeded integer in [0, 8), so chain c runs
  * exactly from m − 64 + c/16 to m + c/16 in 1024 steps of 1/16, and the 16 chains sum to
  * exactly 16·m + 7.5. Every value on the way is a multiple of 1/16 below 128 in magnitude,
  * exact even in f16 (11-bit significand), in any summation order: the check is exact
  * equality for every element. A single skipped or repeated step anywhere changes the result
- * by 1/16. i8: the exact integer result, recomputed on the host for every element up to 4096
+ * by 1/16. i8, i32: the exact integer result, recomputed on the host for every element up to 4096
  * elements, else for 4096 seeded sampled ones plus the first and
  * the last. */
 #include <math.h>
@@ -28,7 +32,7 @@
 #define PEAK_N HB__PEAK_STEPS
 #define PEAK_VARIANTS                                                                              \
     (HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32) | HB_VARIANT_BIT(HB_F16) |                    \
-     HB_VARIANT_BIT(HB_I8))
+     HB_VARIANT_BIT(HB_I8) | HB_VARIANT_BIT(HB_I32))
 #define PEAK_SAMPLES 4096
 
 static hb_status peak_default_size(const hb_size_ctx *ctx, hb_variant v, int op, hb_size *out) {
@@ -43,7 +47,8 @@ static hb_status peak_default_size(const hb_size_ctx *ctx, hb_variant v, int op,
 
 static double peak_ops(hb_variant v, int op, const hb_size *s) {
     (void)op;
-    /* float: one FMA (2 FLOP) per step; i8: 4 multiply-adds (8 OP) per step */
+    /* float: one FMA (2 FLOP) per step; i32: a multiply and an add (2 OP); i8: 4
+       multiply-adds (8 OP) per step */
     return (v == HB_I8 ? 8.0 : 2.0) * PEAK_CH * PEAK_N * (double)s->n;
 }
 
@@ -53,7 +58,7 @@ static double peak_bytes(hb_variant v, int op, const hb_size *s) {
 }
 
 static const char *peak_unit(hb_variant v) {
-    return v == HB_I8 ? "GOP/s" : "GFLOP/s";
+    return v == HB_I8 || v == HB_I32 ? "GOP/s" : "GFLOP/s";
 }
 
 static size_t peak_es(hb_variant v) {
@@ -90,6 +95,9 @@ static hb_status peak_setup(hb_problem *p, char *err, size_t errlen) {
         int w = (int)((r >> (8 * j)) % 255) - 127; /* [-127, 127] */
         d->w[j] = (int8_t)(w == 0 ? 3 : w);
     }
+    uint64_t r2 = hb__rand_u64(seed, 7, 1);
+    d->ia = (uint32_t)r2 | 1u; /* odd: x -> x·a + b is a bijection, no chain collapses to 0 */
+    d->ib = (uint32_t)(r2 >> 32);
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; i++) {
         uint64_t u = hb__rand_u64(seed, 1, (uint64_t)i);
@@ -129,11 +137,22 @@ static uint32_t peak_i8_expect(uint32_t seed, const int8_t w[4]) {
     return sum;
 }
 
+/* i32: the exact result of element i (modulo 2^32). */
+static uint32_t peak_i32_expect(uint32_t seed, uint32_t a, uint32_t b) {
+    uint32_t sum = 0;
+    for (int c = 0; c < PEAK_CH; c++) {
+        uint32_t x = seed + (uint32_t)c * 0x9E3779B9u;
+        for (int s = 0; s < PEAK_N; s++) x = x * a + b;
+        sum += x;
+    }
+    return sum;
+}
+
 static hb_status peak_verify(const hb_problem *p, hb_verification *v) {
     const hb__peak_data *d = p->data;
     int64_t n = p->size.n;
     hb_variant var = p->variant;
-    if (var == HB_I8) {
+    if (var == HB_I8 || var == HB_I32) {
         const uint32_t *in = d->in, *out = d->out;
         int64_t ns = n <= PEAK_SAMPLES ? n : PEAK_SAMPLES + 2;
         int64_t bad = 0;
@@ -144,17 +163,19 @@ static hb_status peak_verify(const hb_problem *p, hb_verification *v) {
                         : j == PEAK_SAMPLES + 1
                             ? n - 1
                             : (int64_t)(hb__rand_u64(p->seed, 9, (uint64_t)j) % (uint64_t)n);
-            if (out[i] != peak_i8_expect(in[i], d->w)) bad++;
+            uint32_t want =
+                var == HB_I8 ? peak_i8_expect(in[i], d->w) : peak_i32_expect(in[i], d->ia, d->ib);
+            if (out[i] != want) bad++;
         }
         v->metric_name = "wrong_elements";
         v->metric = (double)bad;
         v->threshold = 0.0;
         v->passed = bad == 0;
         snprintf(v->detail, sizeof v->detail,
-                 "%lld elements (%s) recomputed exactly on the host (%d chains x %d int8 dot4 "
-                 "steps each)",
+                 "%lld elements (%s) recomputed exactly on the host (%d chains x %d %s steps "
+                 "each)",
                  (long long)ns, n <= PEAK_SAMPLES ? "all" : "seeded sample + first + last", PEAK_CH,
-                 PEAK_N);
+                 PEAK_N, var == HB_I8 ? "int8 dot4" : "int32 multiply-add");
         return HB_OK;
     }
     /* exact: see the header (every intermediate value is representable) */
@@ -215,7 +236,8 @@ static void peak_teardown(hb_problem *p) {
 
 const hb_kernel hb__kernel_peak = {
     .name = "peak",
-    .description = "attainable arithmetic peak: independent FMA / int8 dot4 chains",
+    .description = "attainable arithmetic peak: independent FMA / int32 multiply-add / int8 dot4 "
+                   "chains",
     .category = HB_CAT_HPC,
     .variants = PEAK_VARIANTS,
     .ops = NULL,
@@ -224,8 +246,9 @@ const hb_kernel hb__kernel_peak = {
     .rate_basis = HB_RATE_OPS,
     .default_size = peak_default_size,
     .op_count = peak_ops,
-    .op_formula = "float: 2·16·1024·n (16 chains of 1024 FMAs per element); i8: 8·16·1024·n "
-                  "(4 int8 multiply-adds per step)",
+    .op_formula = "float: 2·16·1024·n (16 chains of 1024 FMAs per element); i32: 2·16·1024·n "
+                  "(a multiply and an add per step); i8: 8·16·1024·n (4 int8 multiply-adds per "
+                  "step)",
     .byte_count = peak_bytes,
     .byte_formula = "2·n·sizeof(T) (one seed in, one result out per element)",
     .rate_unit = peak_unit,
@@ -292,6 +315,31 @@ const hb_kernel hb__kernel_peak = {
         }                                                                                          \
     }
 
+/* i32: x = x·a + b modulo 2^32, in unsigned arithmetic (no overflow UB) */
+#define PEAK_I32_FN(name, VL, CG, ATTR)                                                            \
+    ATTR static void name(const uint32_t *restrict in, uint32_t *restrict out, int64_t n,          \
+                          uint32_t a, uint32_t b) {                                                \
+        _Pragma("omp parallel for schedule(static)") for (int64_t i0 = 0; i0 < n; i0 += (VL)) {    \
+            int64_t m = n - i0 < (VL) ? n - i0 : (VL);                                             \
+            uint32_t sum[VL];                                                                      \
+            for (int l = 0; l < (VL); l++) sum[l] = 0;                                             \
+            for (int g = 0; g < PEAK_CH; g += (CG)) {                                              \
+                uint32_t x[CG][VL];                                                                \
+                for (int c = 0; c < (CG); c++)                                                     \
+                    for (int l = 0; l < (VL); l++)                                                 \
+                        x[c][l] = (l < m ? in[i0 + l] : 0u) + (uint32_t)(g + c) * 0x9E3779B9u;     \
+                for (int s = 0; s < PEAK_N; s++)                                                   \
+                    for (int c = 0; c < (CG); c++) {                                               \
+                        _Pragma("omp simd") for (int l = 0; l < (VL); l++) x[c][l] =               \
+                            x[c][l] * a + b;                                                       \
+                    }                                                                              \
+                for (int c = 0; c < (CG); c++)                                                     \
+                    for (int l = 0; l < (VL); l++) sum[l] += x[c][l];                              \
+            }                                                                                      \
+            for (int l = 0; l < m; l++) out[i0 + l] = sum[l];                                      \
+        }                                                                                          \
+    }
+
 #define PEAK_MULADD(x, a, b) ((x) * (a) + (b))
 #define PEAK_FMA64(x, a, b) fma((x), (a), (b))
 #define PEAK_FMA32(x, a, b) fmaf((x), (a), (b))
@@ -304,9 +352,11 @@ const hb_kernel hb__kernel_peak = {
 PEAK_FLOAT_FN(peak_f64_avx512, double, 8, 16, PEAK_FMA64, PEAK_AVX512)
 PEAK_FLOAT_FN(peak_f32_avx512, float, 16, 16, PEAK_FMA32, PEAK_AVX512)
 PEAK_I8_FN(peak_i8_avx512, 16, 8, PEAK_AVX512)
+PEAK_I32_FN(peak_i32_avx512, 16, 16, PEAK_AVX512)
 PEAK_FLOAT_FN(peak_f64_avx2, double, 4, 8, PEAK_FMA64, PEAK_AVX2)
 PEAK_FLOAT_FN(peak_f32_avx2, float, 8, 8, PEAK_FMA32, PEAK_AVX2)
 PEAK_I8_FN(peak_i8_avx2, 8, 4, PEAK_AVX2)
+PEAK_I32_FN(peak_i32_avx2, 8, 8, PEAK_AVX2)
 /* SSE2: no FMA — multiply then add (the same 2 FLOP, two roundings) */
 PEAK_FLOAT_FN(peak_f64_generic, double, 2, 8, PEAK_MULADD, PEAK_NOATTR)
 PEAK_FLOAT_FN(peak_f32_generic, float, 4, 8, PEAK_MULADD, PEAK_NOATTR)
@@ -322,6 +372,7 @@ PEAK_FLOAT_FN(peak_f32_generic, float, 4, 8, PEAK_MULADD, PEAK_NOATTR)
 #define PEAK_GENERIC_NAME "generic (multiply + add)"
 #endif
 PEAK_I8_FN(peak_i8_generic, 4, 8, PEAK_NOATTR)
+PEAK_I32_FN(peak_i32_generic, 4, 8, PEAK_NOATTR)
 
 typedef struct peak_cpu {
     hb_problem *p;
@@ -334,7 +385,7 @@ static hb_status peak_cpu_supports(const hb_device *d, const hb_problem *p, char
     if (p->variant == HB_F16) {
         hb__set_err(why, n,
                     "peak f16 on the CPU: portable C11 has no half-precision arithmetic (the CPU "
-                    "implementation runs f64, f32 and i8)");
+                    "implementation runs f64, f32, i32 and i8)");
         return HB_UNSUPPORTED;
     }
     return HB_OK;
@@ -363,7 +414,11 @@ static hb_status peak_cpu_setup(const hb_device *dev, hb_problem *p, void **stat
 #endif
     snprintf(s->detail, sizeof s->detail,
              "OpenMP over blocks of SIMD lanes, %d chains x %d steps per element, %s", PEAK_CH,
-             PEAK_N, p->variant == HB_I8 && s->isa == 0 ? "generic C" : isa);
+             PEAK_N,
+             p->variant == HB_I8 || p->variant == HB_I32 ? (s->isa == 2   ? "AVX-512"
+                                                            : s->isa == 1 ? "AVX2"
+                                                                          : "generic C")
+                                                         : isa);
     *state = s;
     return HB_OK;
 }
@@ -393,6 +448,13 @@ static hb_status peak_cpu_run(void *state) {
         if (st->isa == 1) return peak_i8_avx2(d->in, d->out, n, d->w), HB_OK;
 #endif
         peak_i8_generic(d->in, d->out, n, d->w);
+        return HB_OK;
+    case HB_I32:
+#ifdef PEAK_X86
+        if (st->isa == 2) return peak_i32_avx512(d->in, d->out, n, d->ia, d->ib), HB_OK;
+        if (st->isa == 1) return peak_i32_avx2(d->in, d->out, n, d->ia, d->ib), HB_OK;
+#endif
+        peak_i32_generic(d->in, d->out, n, d->ia, d->ib);
         return HB_OK;
     default:
         return HB_UNSUPPORTED;

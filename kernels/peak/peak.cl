@@ -53,6 +53,23 @@ __kernel void hb_peak_f16(__global const half *in, __global half *out, float af,
 }
 #endif
 
+/* i32: x = x·a + b modulo 2^32 (unsigned: no overflow UB) */
+#define I32_DECL(c) uint y##c = x0 + (uint)(c) * 0x9E3779B9u;
+#define I32_STEP(c) y##c = y##c * a + b;
+__kernel void hb_peak_i32(__global const uint *in, __global uint *out, uint a, uint b, int steps,
+                          long n) {
+    long i = get_global_id(0);
+    if (i >= n) return;
+    uint x0 = in[i];
+    CH(I32_DECL)
+    for (int s = 0; s < steps; s++) {
+        CH(I32_STEP)
+    }
+    uint sum = 0;
+    CH(PEAK_SUM)
+    out[i] = sum;
+}
+
 /* i8: acc += dot(the 4 bytes of acc as int8, w), modulo 2^32 (unsigned: no overflow UB) */
 #define I8_DECL(c) uint y##c = x0 + (uint)(c) * 0x9E3779B9u;
 #define I8_STEP(c)                                                                                 \

@@ -1,9 +1,9 @@
 /* hetbench — peak on OpenCL (base): one work item per element, 16 independent chains of
  * HB__PEAK_STEPS steps each (peak.cl; the recurrences and their host reference are in
- * peak.c). f64 only with cl_khr_fp64, f16 only with cl_khr_fp16; i8 dot products in plain
- * char arithmetic with int accumulators. setup builds the program (cached, untimed) and
- * uploads the seeds; run enqueues the kernel and waits; the device time is the profiling
- * event's START..END; finish reads the results back. */
+ * peak.c). f64 only with cl_khr_fp64, f16 only with cl_khr_fp16; i32 multiply-adds in uint
+ * arithmetic; i8 dot products in plain char arithmetic with int accumulators. setup builds the
+ * program (cached, untimed) and uploads the seeds; run enqueues the kernel and waits; the device
+ * time is the profiling event's START..END; finish reads the results back. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +46,10 @@ static hb_status peak_ocl_supports(const hb_device *d, const hb_problem *p, char
         break;
     case HB_F32:
     case HB_I8:
+    case HB_I32:
         break;
     default:
-        hb__set_err(why, n, "peak has f64, f32, f16 and i8");
+        hb__set_err(why, n, "peak has f64, f32, f16, i32 and i8");
         return HB_UNSUPPORTED;
     }
     double bytes = 2.0 * (double)(p->size.n > 0 ? p->size.n : 0) * (double)peak_ocl_es(p->variant);
@@ -101,6 +102,7 @@ static hb_status peak_ocl_setup(const hb_device *dev, hb_problem *p, void **stat
     const char *kname = v == HB_F64   ? "hb_peak_f64"
                         : v == HB_F32 ? "hb_peak_f32"
                         : v == HB_F16 ? "hb_peak_f16"
+                        : v == HB_I32 ? "hb_peak_i32"
                                       : "hb_peak_i8";
     cl_int e;
     s->kernel = clCreateKernel(prog, kname, &e);
@@ -125,7 +127,11 @@ static hb_status peak_ocl_setup(const hb_device *dev, hb_problem *p, void **stat
         e |= clSetKernelArg(s->kernel, 3, sizeof steps, &steps);
         e |= clSetKernelArg(s->kernel, 4, sizeof nn, &nn);
     } else {
-        if (v == HB_F64) {
+        if (v == HB_I32) {
+            cl_uint a = d->ia, b = d->ib;
+            e |= clSetKernelArg(s->kernel, 2, sizeof a, &a);
+            e |= clSetKernelArg(s->kernel, 3, sizeof b, &b);
+        } else if (v == HB_F64) {
             cl_double a = d->a, b = d->b;
             e |= clSetKernelArg(s->kernel, 2, sizeof a, &a);
             e |= clSetKernelArg(s->kernel, 3, sizeof b, &b);
@@ -153,7 +159,9 @@ static hb_status peak_ocl_setup(const hb_device *dev, hb_problem *p, void **stat
              "OpenCL C kernel %s, one work item per element, %d chains x %d steps, local size "
              "%zu%s",
              kname, HB__PEAK_CHAINS, HB__PEAK_STEPS, s->local,
-             v == HB_I8 ? ", int8 dot4 in char arithmetic with int accumulators" : ", fma()");
+             v == HB_I8    ? ", int8 dot4 in char arithmetic with int accumulators"
+             : v == HB_I32 ? ", uint multiply + add"
+                           : ", fma()");
     *state = s;
     return HB_OK;
 }
@@ -191,7 +199,7 @@ const hb_impl hb__peak_ocl_base = {
     .kind = HB_IMPL_BASE,
     .name = "hetbench",
     .variants = HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32) | HB_VARIANT_BIT(HB_F16) |
-                HB_VARIANT_BIT(HB_I8),
+                HB_VARIANT_BIT(HB_I8) | HB_VARIANT_BIT(HB_I32),
     .supports = peak_ocl_supports,
     .setup = peak_ocl_setup,
     .run = peak_ocl_run,

@@ -34,6 +34,7 @@ typedef enum hb_variant {
     HB_BF16, /* bfloat16 storage, fp32 accumulation */
     HB_I8,   /* int8 inputs, int32 accumulation */
     HB_FP8,  /* e4m3 */
+    HB_I32,  /* 32-bit integer multiply-add (peak) */
     HB_NVARIANTS
 } hb_variant;
 
