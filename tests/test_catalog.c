@@ -2,6 +2,7 @@
  * malformed fixture gives its file:line:field error, a vendor file overrides by id, and the
  * inventories of synthetic system objects (fixtures/catalog/system-*.json) and of fake sysfs
  * trees (fixtures/sysfs/pci-*) name each component with the right origin and rated peak. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -407,6 +408,44 @@ static void test_long_utf8_names(void **state) {
     hb__catalog_free(c);
 }
 
+/* Every matching entry takes part, however many: 70 family entries match the CPU by its
+   vendor id alone before the SKU entry that also matches its model name (more specific, and
+   the only one with figures). A cap of 64 matches kept the first 64 in file order and lost
+   the SKU: the CPU was named by a family entry, without a rated peak. */
+static void test_many_matching_entries(void **state) {
+    (void)state;
+    char path[] = "/tmp/hb-catalog-many-XXXXXX.json", err[1024] = "";
+    int fd = mkstemps(path, 5);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("{\"catalog_version\": 1, \"entries\": [\n", f);
+    for (int i = 0; i < 70; i++)
+        fprintf(f,
+                "{\"id\": \"family-%d\", \"category\": \"cpu\", \"vendor\": \"Foo\", \"product\": "
+                "\"Foo family %d\", \"origin\": \"foreign\", \"match\": {\"cpu_vendor_id\": "
+                "[\"FooCorpGenuine\"]}, \"confidence\": \"high\", \"source\": \"test\"},\n",
+                i, i);
+    fputs("{\"id\": \"foo-x9000\", \"category\": \"cpu\", \"vendor\": \"Foo\", \"product\": "
+          "\"FooCorp X9000\", \"origin\": \"domestic\", \"match\": {\"cpu_vendor_id\": "
+          "[\"FooCorpGenuine\"], \"cpu_model_name\": [\"X9000\"]}, \"peak\": "
+          "{\"flops_per_cycle_per_core\": {\"f64\": 16}, \"base_clock_ghz\": 2.0}, "
+          "\"confidence\": \"high\", \"source\": \"test\"}]}\n",
+          f);
+    fclose(f);
+    hb__catalog *c = hb__catalog_new();
+    if (hb__catalog_add_file(c, path, err, sizeof err) != HB_OK) fail_msg("%s", err);
+    unlink(path);
+    json_t *inv = inventory_of(c, CAT_FIX "system-unknown.json");
+    json_t *cpu = comp(inv, "cpu", 0);
+    assert_string_equal(s_of(cpu, "catalog_id"), "foo-x9000");
+    assert_string_equal(s_of(cpu, "origin"), "domestic");
+    /* 16 FLOP/cycle × 64 cores × 2.0 GHz */
+    assert_true(fabs(peak_of(cpu, "f64") - 16 * 64 * 2.0e9) < 1);
+    json_decref(inv);
+    hb__catalog_free(c);
+}
+
 static void test_old_system_object(void **state) {
     (void)state;
     hb__catalog *c = builtin();
@@ -542,6 +581,7 @@ int main(void) {
         cmocka_unit_test(test_this_vm),
         cmocka_unit_test(test_unknown_is_not_guessed),
         cmocka_unit_test(test_long_utf8_names),
+        cmocka_unit_test(test_many_matching_entries),
         cmocka_unit_test(test_old_system_object),
         cmocka_unit_test(test_sysfs_pci_dmi_clock),
         cmocka_unit_test(test_system_json_on_fixture),

@@ -216,19 +216,34 @@ static int word_in(const char *words, const char *w) {
     return 0;
 }
 
-/* The matching entries of the given categories (space separated), best first. */
-static size_t find_matches(const hb__catalog *c, const char *cats, const json_t *facts, hit_t *out,
-                           size_t max) {
-    size_t n = 0, i;
+/* The matching entries of the given categories (space separated), best first: every one of
+   them (a catalog may hold any number of entries matching one part: a cap would drop the
+   later, more specific ones before the sort). *n: how many. Free the array; NULL when none
+   match (or out of memory: nothing identified rather than a wrong entry). */
+static hit_t *find_matches(const hb__catalog *c, const char *cats, const json_t *facts, size_t *n) {
+    size_t i, cap = 0;
+    hit_t *out = NULL;
     json_t *e;
+    *n = 0;
     json_array_foreach((json_t *)hb__catalog_entries(c), i, e) {
         const char *cat = sget(e, "category");
         if (!cat || !word_in(cats, cat)) continue;
         int s = entry_match(e, facts, NULL, 0);
-        if (s > 0 && n < max) out[n++] = (hit_t){i, s};
+        if (s <= 0) continue;
+        if (*n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            hit_t *t = realloc(out, nc * sizeof *t);
+            if (!t) {
+                free(out);
+                *n = 0;
+                return NULL;
+            }
+            out = t, cap = nc;
+        }
+        out[(*n)++] = (hit_t){i, s};
     }
-    qsort(out, n, sizeof *out, cmp_hit);
-    return n;
+    if (*n) qsort(out, *n, sizeof *out, cmp_hit);
+    return out;
 }
 
 static void add_fact(json_t *facts, const char *key, json_t *v) {
@@ -301,8 +316,8 @@ static json_t *component(const char *category, const char *name, const char *ven
 static json_t *identified(const hb__catalog *c, const char *cats, const char *category,
                           const json_t *facts, const char *what, const char *unknown_name,
                           const json_t **entry_out) {
-    hit_t hits[64];
-    size_t n = find_matches(c, cats, facts, hits, 64);
+    size_t n;
+    hit_t *hits = find_matches(c, cats, facts, &n);
     if (entry_out) *entry_out = NULL;
     if (!n) {
         char why[600];
@@ -312,12 +327,14 @@ static json_t *identified(const hb__catalog *c, const char *cats, const char *ca
             tfmt(why, sizeof why, "%s: no catalog entry matches", what ? what : "");
         return component(category, unknown_name, NULL, NULL, NULL, why);
     }
-    const json_t *e = json_array_get(hb__catalog_entries(c), hits[0].index);
+    size_t best = hits[0].index;
+    free(hits);
+    const json_t *e = json_array_get(hb__catalog_entries(c), best);
     char why[600];
     entry_match(e, facts, why, sizeof why);
     json_t *o = component(sget(e, "category"), sget(e, "product"), sget(e, "vendor"),
                           sget(e, "origin"), sget(e, "id"), why);
-    const char *file = hb__catalog_entry_file(c, hits[0].index);
+    const char *file = hb__catalog_entry_file(c, best);
     if (file) json_object_set_new(o, "catalog_file", json_string(file));
     if (entry_out) *entry_out = e;
     return o;
@@ -377,8 +394,8 @@ static json_t *cpu_component(const hb__catalog *c, const json_t *sys) {
     }
 
     /* rated peak: FLOP/cycle/core × cores × base clock (§1) */
-    hit_t hits[64];
-    size_t nh = find_matches(c, "cpu", facts, hits, 64);
+    size_t nh;
+    hit_t *hits = find_matches(c, "cpu", facts, &nh);
     const json_t *fpc_e = NULL, *clk_e = NULL, *tf_e = NULL, *tdp_e = NULL;
     for (size_t h = 0; h < nh; h++) {
         const json_t *e = json_array_get(hb__catalog_entries(c), hits[h].index);
@@ -394,6 +411,7 @@ static json_t *cpu_component(const hb__catalog *c, const json_t *sys) {
             anytf |= json_is_number(json_object_get(json_object_get(pk, "tflops"), k_precs[p]));
         if (!tf_e && anytf) tf_e = e;
     }
+    free(hits);
     long cores = json_int_any(json_object_get(cpu, "cores"));
     json_t *rp = json_object();
     char reason[600] = "";
@@ -713,8 +731,8 @@ static void accel_components(const hb__catalog *c, const json_t *sys, json_t *ou
         json_object_set_new(comp, "devices", devs);
         json_object_set_new(comp, "pci_addresses", addrs);
         /* rated peak: tflops × devices, from the most specific matching entry giving it */
-        hit_t hits[64];
-        size_t nh = find_matches(c, "accelerator", facts, hits, 64);
+        size_t nh;
+        hit_t *hits = find_matches(c, "accelerator", facts, &nh);
         const json_t *tf_e = NULL, *tdp_e = NULL;
         for (size_t h = 0; h < nh; h++) {
             const json_t *x = json_array_get(hb__catalog_entries(c), hits[h].index);
@@ -725,6 +743,7 @@ static void accel_components(const hb__catalog *c, const json_t *sys, json_t *ou
             if (!tf_e && any) tf_e = x;
             if (!tdp_e && json_is_number(json_object_get(x, "tdp_w"))) tdp_e = x;
         }
+        free(hits);
         const char *cat = json_string_value(json_object_get(comp, "category"));
         if (cat && !strcmp(cat, "display")) {
             set_no_peak(comp, "a display controller, not a compute device");
@@ -949,9 +968,10 @@ static json_t *server_component(const hb__catalog *c, const json_t *sys) {
     if (pn) appendf(what, sizeof what, "%sproduct \"%s\"", what[0] ? ", " : "", pn);
     if (bv) appendf(what, sizeof what, "%sboard vendor \"%s\"", what[0] ? ", " : "", bv);
     tfmt(name, sizeof name, "%s%s%s", sv ? sv : "unknown server", pn ? " " : "", pn ? pn : "");
-    hit_t hits[4];
+    size_t nh;
+    free(find_matches(c, "server", facts, &nh));
     json_t *comp;
-    if (!find_matches(c, "server", facts, hits, 4) && bv) {
+    if (!nh && bv) {
         /* a white-box chassis: the board maker */
         json_t *f2 = json_object();
         add_fact_str(f2, "dmi_vendor", bv);
