@@ -80,7 +80,33 @@ cudaError_t launch(int op, T *a, T *b, T *c, T s, int64_t n, int max_blocks, cud
     return cudaGetLastError();
 }
 
+template <typename T> int blocks_per_sm(int op) {
+    int per_sm = 0;
+    cudaError_t e =
+        op == 0
+            ? cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, stream_kernel<0, T>, 256, 0)
+        : op == 1
+            ? cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, stream_kernel<1, T>, 256, 0)
+        : op == 2
+            ? cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, stream_kernel<2, T>, 256, 0)
+            : cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, stream_kernel<3, T>, 256, 0);
+    if (e != cudaSuccess) {
+        (void)cudaGetLastError();
+        return 0;
+    }
+    return per_sm;
+}
+
 } // namespace
+
+/* The blocks of 256 threads of the operation's kernel that one SM of the current device holds
+   at once (registers, threads per SM: 8 on Hopper at 32 registers, 6 on GPUs with 1536 threads
+   per SM); 0 when the runtime cannot say. The "one resident wave" grid is this times the SMs:
+   a grid larger than what is resident leaves its last blocks to run their whole grid-stride
+   share alone after the others (up to twice the time). */
+extern "C" int hb__cuda_stream_blocks_per_sm(int op, int f64) {
+    return f64 ? blocks_per_sm<double>(op) : blocks_per_sm<float>(op);
+}
 
 extern "C" cudaError_t hb__cuda_stream_launch(int op, int f64, void *a, void *b, void *c,
                                               double scalar, int64_t n, int max_blocks,

@@ -115,13 +115,17 @@ static hb_status stream_cuda_setup(const hb_device *d, hb_problem *p, void **sta
         /* inputs, and the output's seeded junk: a run that writes nothing fails */
         if ((st = hb__cuda_h2d(cd, *dev[i], host[i], bytes, err, n)) != HB_OK) goto fail;
     }
-    /* one resident wave: 8 blocks of 256 threads per SM (2048 threads) */
-    s->max_blocks = (cd->sm_count > 0 ? cd->sm_count : 1) * 8;
+    /* one resident wave: as many blocks of 256 threads as every SM holds at once (8 on
+       Hopper: 2048 threads), from the kernel's occupancy on this device, not assumed — one
+       block per SM more than fits would run its grid-stride share alone at the end */
+    int per_sm = hb__cuda_stream_blocks_per_sm(p->op, p->variant == HB_F64);
+    s->max_blocks = (cd->sm_count > 0 ? cd->sm_count : 1) * (per_sm > 0 ? per_sm : 8);
     static const char *const names[] = {"copy", "scale", "add", "triad"};
     snprintf(s->detail, sizeof s->detail,
              "hetbench CUDA kernel stream %s (%s) on %s: grid-stride loop, 16-byte vector "
-             "accesses, up to %d blocks of 256 threads, CUDA events",
-             names[p->op], p->variant == HB_F64 ? "double" : "float", cd->name, s->max_blocks);
+             "accesses, %d blocks of 256 threads (%d per SM: one resident wave), CUDA events",
+             names[p->op], p->variant == HB_F64 ? "double" : "float", cd->name, s->max_blocks,
+             s->max_blocks / (cd->sm_count > 0 ? cd->sm_count : 1));
     *state = s;
     return HB_OK;
 fail:

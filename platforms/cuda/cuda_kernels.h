@@ -17,6 +17,9 @@ extern "C" {
    a grid-stride loop over at most `max_blocks` blocks of 256 threads. */
 cudaError_t hb__cuda_stream_launch(int op, int f64, void *a, void *b, void *c, double scalar,
                                    int64_t n, int max_blocks, cudaStream_t stream);
+/* How many of those blocks one SM of the current device holds at once (the occupancy of the
+   operation's kernel); 0 when the runtime cannot say. */
+int hb__cuda_stream_blocks_per_sm(int op, int f64);
 
 /* gemm base (kernels/gemm/gemm.cu): column-major C = A·B, lda = m, ldb = k, ldc = m, double
    (f64 != 0) or float, with the project's shared-memory tiled kernel. */
