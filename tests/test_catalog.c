@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hb_test.h"
@@ -446,6 +447,40 @@ static void test_many_matching_entries(void **state) {
     hb__catalog_free(c);
 }
 
+/* A PCI scan keeps every display / accelerator function, however many (a fixed list of 4096
+   dropped the rest silently), sorted by address. */
+static void test_pci_scan_many(void **state) {
+    (void)state;
+    char root[] = "/tmp/hb-pci-many-XXXXXX", path[512];
+    assert_non_null(mkdtemp(root));
+    const int n = 4200;
+    snprintf(path, sizeof path, "mkdir -p %s/bus/pci/devices", root);
+    assert_int_equal(system(path), 0);
+    for (int i = 0; i < n; i++) {
+        char dir[300];
+        /* domain i / 256, bus i % 256: distinct addresses, created out of order */
+        int k = (i * 37) % n;
+        snprintf(dir, sizeof dir, "%s/bus/pci/devices/%04x:%02x:00.0", root, k / 256, k % 256);
+        assert_int_equal(mkdir(dir, 0755), 0);
+        static const char *const files[] = {"class", "vendor", "device"};
+        static const char *const vals[] = {"0x120000\n", "0x19e5\n", "0xd801\n"};
+        for (int f = 0; f < 3; f++) {
+            snprintf(path, sizeof path, "%s/%s", dir, files[f]);
+            FILE *fp = fopen(path, "w");
+            assert_non_null(fp);
+            fputs(vals[f], fp);
+            fclose(fp);
+        }
+    }
+    json_t *pci = hb__pci_scan(root);
+    assert_int_equal(json_array_size(pci), n);
+    assert_string_equal(s_of(json_array_get(pci, 0), "address"), "0000:00:00.0");
+    assert_string_equal(s_of(json_array_get(pci, n - 1), "address"), "0010:67:00.0");
+    json_decref(pci);
+    snprintf(path, sizeof path, "rm -rf %s", root);
+    assert_int_equal(system(path), 0);
+}
+
 static void test_old_system_object(void **state) {
     (void)state;
     hb__catalog *c = builtin();
@@ -582,6 +617,7 @@ int main(void) {
         cmocka_unit_test(test_unknown_is_not_guessed),
         cmocka_unit_test(test_long_utf8_names),
         cmocka_unit_test(test_many_matching_entries),
+        cmocka_unit_test(test_pci_scan_many),
         cmocka_unit_test(test_old_system_object),
         cmocka_unit_test(test_sysfs_pci_dmi_clock),
         cmocka_unit_test(test_system_json_on_fixture),

@@ -1062,10 +1062,10 @@ json_t *hb__pci_scan(const char *root) {
         return arr;
     DIR *d = opendir(dir);
     if (!d) return arr;
-    json_t *list[4096];
-    size_t n = 0;
+    json_t **list = NULL; /* every function found: no cap that would drop some silently */
+    size_t n = 0, cap = 0;
     struct dirent *de;
-    while ((de = readdir(d)) && n < 4096) {
+    while ((de = readdir(d))) {
         if (de->d_name[0] == '.') continue;
         char path[4400], cls[64], ven[64], dev[64];
         if (hb__sysfs_path(path, sizeof path, "%s/%s/class", dir, de->d_name) ||
@@ -1087,12 +1087,19 @@ json_t *hb__pci_scan(const char *root) {
         snprintf(vs, sizeof vs, "%04lx", v);
         snprintf(ds, sizeof ds, "%04lx", dv);
         snprintf(cs, sizeof cs, "0x%06lx", c & 0xffffff);
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            json_t **t = realloc(list, nc * sizeof *t);
+            if (!t) break; /* out of memory: the functions found so far */
+            list = t, cap = nc;
+        }
         list[n++] =
             json_pack("{s:s,s:s,s:s,s:s}", "address", bus, "vendor", vs, "device", ds, "class", cs);
     }
     closedir(d);
-    qsort(list, n, sizeof *list, cmp_address);
+    if (n) qsort(list, n, sizeof *list, cmp_address);
     for (size_t i = 0; i < n; i++) json_array_append_new(arr, list[i]);
+    free(list);
     return arr;
 }
 
