@@ -247,6 +247,53 @@ static void test_escaping(void **state) {
     json_decref(r);
 }
 
+/* 1 when s is valid UTF-8 (no sequence cut, no stray continuation byte) */
+static int utf8_valid(const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int k = *p < 0x80             ? 0
+                : (*p & 0xe0) == 0xc0 ? 1
+                : (*p & 0xf0) == 0xe0 ? 2
+                : (*p & 0xf8) == 0xf0 ? 3
+                                      : -1;
+        if (k < 0) return 0;
+        p++;
+        for (int i = 0; i < k; i++, p++)
+            if ((*p & 0xc0) != 0x80) return 0;
+    }
+    return 1;
+}
+
+/* A unit or a capacity key from the JSON longer than the renderer's buffer (a foreign or
+   hand-edited report.json) is cut on a character boundary: report.md and report.html stay
+   valid UTF-8. */
+static void test_long_utf8_members(void **state) {
+    (void)state;
+    for (int off = 0; off < 3; off++) {
+        json_t *r = load_sample();
+        char s[3 + 80 * 3 + 1] = "";
+        memset(s, 'x', (size_t)off + 1);
+        for (int i = 0; i < 80; i++) strcat(s, "单");
+        size_t i;
+        json_t *cl;
+        json_array_foreach(json_object_get(r, "clauses"), i, cl) {
+            json_object_set_new(cl, "unit", json_string(s));
+            json_object_set_new(cl, "capacity_key", json_string(s));
+        }
+        json_t *node = json_array_get(json_object_get(r, "nodes"), 0);
+        json_t *cap = json_object_get(node, "capacity");
+        json_object_set(cap, s, json_object_get(cap, json_object_iter_key(json_object_iter(cap))));
+        for (int f = 0; f < 2; f++)
+            for (size_t l = 0; l < 3; l++) {
+                char *doc = render(r, (fmt)f, langs[l]);
+                if (!utf8_valid(doc))
+                    fail_msg("%s %s (offset %d): invalid UTF-8", f ? "html" : "md", langs[l], off);
+                free(doc);
+            }
+        json_decref(r);
+    }
+}
+
 /* renders every format and language; nothing may crash, print "(null)" or fail */
 static void render_all(const json_t *r, const char *what) {
     for (int f = 0; f < 2; f++)
@@ -622,6 +669,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_chinese_ui_strings),
         cmocka_unit_test(test_html_self_contained),
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_long_utf8_members),
         cmocka_unit_test(test_robust_missing_fields),
         cmocka_unit_test(test_robust_degenerate_reports),
         cmocka_unit_test(test_single_node_type_needed_line),

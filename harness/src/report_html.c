@@ -556,7 +556,8 @@ static void section_node_capacity(ctx *c, const char **precs, size_t np) {
             esc(c, tid);
             out(c, "</figcaption>");
             char aria[160];
-            snprintf(aria, sizeof aria, "%s %s", T(NODE_CAPACITY), prec);
+            if (snprintf(aria, sizeof aria, "%s %s", T(NODE_CAPACITY), prec) >= (int)sizeof aria)
+                hb__utf8_cut(aria); /* a long key from the JSON */
             hbar_chart(c, aria, bars, nb, lines, nl, unit, 0);
             if (needed) out(c, "<figcaption>%s = %s</figcaption>", T(LINE_NEEDED), T(NEEDED_NOTE));
             out(c, "</figure>\n");

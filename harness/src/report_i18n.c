@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report.h"
 #include "report_i18n.h"
 
 static const char *const ui_en[HB__UI_N_STRINGS] = {
@@ -257,7 +258,8 @@ void hb__rfmt_value(char *buf, size_t n, double v, const char *unit) {
     } else if (unit && *unit) {
         char num[64];
         hb__rfmt_num(num, sizeof num, v);
-        snprintf(buf, n, "%s %s", num, unit);
+        /* a unit from the JSON may be long: cut it on a character boundary */
+        if (snprintf(buf, n, "%s %s", num, unit) >= (int)n) hb__utf8_cut(buf);
     } else {
         hb__rfmt_num(buf, n, v);
     }
