@@ -286,39 +286,15 @@ const hb_kernel hb__kernel_peak = {
         }                                                                                          \
     }
 
-#define PEAK_I8_FN(name, VL, CG, ATTR)                                                             \
-    ATTR static void name(const uint32_t *restrict in, uint32_t *restrict out, int64_t n,          \
-                          const int8_t *wp) {                                                      \
-        const int32_t w0 = wp[0], w1 = wp[1], w2 = wp[2], w3 = wp[3];                              \
-        _Pragma("omp parallel for schedule(static)") for (int64_t i0 = 0; i0 < n; i0 += (VL)) {    \
-            int64_t m = n - i0 < (VL) ? n - i0 : (VL);                                             \
-            uint32_t sum[VL];                                                                      \
-            for (int l = 0; l < (VL); l++) sum[l] = 0;                                             \
-            for (int g = 0; g < PEAK_CH; g += (CG)) {                                              \
-                uint32_t x[CG][VL];                                                                \
-                for (int c = 0; c < (CG); c++)                                                     \
-                    for (int l = 0; l < (VL); l++)                                                 \
-                        x[c][l] = (l < m ? in[i0 + l] : 0u) + (uint32_t)(g + c) * 0x9E3779B9u;     \
-                for (int s = 0; s < PEAK_N; s++)                                                   \
-                    for (int c = 0; c < (CG); c++) {                                               \
-                        _Pragma("omp simd") for (int l = 0; l < (VL); l++) {                       \
-                            uint32_t v = x[c][l];                                                  \
-                            int32_t d = (int8_t)(v & 0xff) * w0 + (int8_t)((v >> 8) & 0xff) * w1 + \
-                                        (int8_t)((v >> 16) & 0xff) * w2 + (int8_t)(v >> 24) * w3;  \
-                            x[c][l] = v + (uint32_t)d;                                             \
-                        }                                                                          \
-                    }                                                                              \
-                for (int c = 0; c < (CG); c++)                                                     \
-                    for (int l = 0; l < (VL); l++) sum[l] += x[c][l];                              \
-            }                                                                                      \
-            for (int l = 0; l < m; l++) out[i0 + l] = sum[l];                                      \
-        }                                                                                          \
-    }
-
-/* i32: x = x·a + b modulo 2^32, in unsigned arithmetic (no overflow UB) */
-#define PEAK_I32_FN(name, VL, CG, ATTR)                                                            \
-    ATTR static void name(const uint32_t *restrict in, uint32_t *restrict out, int64_t n,          \
-                          uint32_t a, uint32_t b) {                                                \
+/* Integer chains (i8, i32): STEP(v) is the next value of a chain; both recurrences read their
+   constants from the kernel's data. Unsigned arithmetic: wrap-around, no overflow UB. */
+#define PEAK_INT_FN(name, VL, CG, ATTR, STEP)                                                      \
+    ATTR static void name(const hb__peak_data *d, int64_t n) {                                     \
+        const uint32_t *restrict in = d->in;                                                       \
+        uint32_t *restrict out = d->out;                                                           \
+        const int32_t w0 = d->w[0], w1 = d->w[1], w2 = d->w[2], w3 = d->w[3];                      \
+        const uint32_t a = d->ia, b = d->ib;                                                       \
+        (void)w0, (void)w1, (void)w2, (void)w3, (void)a, (void)b;                                  \
         _Pragma("omp parallel for schedule(static)") for (int64_t i0 = 0; i0 < n; i0 += (VL)) {    \
             int64_t m = n - i0 < (VL) ? n - i0 : (VL);                                             \
             uint32_t sum[VL];                                                                      \
@@ -331,7 +307,7 @@ const hb_kernel hb__kernel_peak = {
                 for (int s = 0; s < PEAK_N; s++)                                                   \
                     for (int c = 0; c < (CG); c++) {                                               \
                         _Pragma("omp simd") for (int l = 0; l < (VL); l++) x[c][l] =               \
-                            x[c][l] * a + b;                                                       \
+                            STEP(x[c][l]);                                                         \
                     }                                                                              \
                 for (int c = 0; c < (CG); c++)                                                     \
                     for (int l = 0; l < (VL); l++) sum[l] += x[c][l];                              \
@@ -339,6 +315,14 @@ const hb_kernel hb__kernel_peak = {
             for (int l = 0; l < m; l++) out[i0 + l] = sum[l];                                      \
         }                                                                                          \
     }
+/* i8: v + dot(the 4 bytes of v as int8, w) */
+#define PEAK_I8_STEP(v)                                                                            \
+    ((v) + (uint32_t)((int8_t)((v)&0xff) * w0 + (int8_t)(((v) >> 8) & 0xff) * w1 +                 \
+                      (int8_t)(((v) >> 16) & 0xff) * w2 + (int8_t)((v) >> 24) * w3))
+/* i32: v·a + b */
+#define PEAK_I32_STEP(v) ((v)*a + (b))
+#define PEAK_I8_FN(name, VL, CG, ATTR) PEAK_INT_FN(name, VL, CG, ATTR, PEAK_I8_STEP)
+#define PEAK_I32_FN(name, VL, CG, ATTR) PEAK_INT_FN(name, VL, CG, ATTR, PEAK_I32_STEP)
 
 #define PEAK_MULADD(x, a, b) ((x) * (a) + (b))
 #define PEAK_FMA64(x, a, b) fma((x), (a), (b))
@@ -444,17 +428,17 @@ static hb_status peak_cpu_run(void *state) {
         return HB_OK;
     case HB_I8:
 #ifdef PEAK_X86
-        if (st->isa == 2) return peak_i8_avx512(d->in, d->out, n, d->w), HB_OK;
-        if (st->isa == 1) return peak_i8_avx2(d->in, d->out, n, d->w), HB_OK;
+        if (st->isa == 2) return peak_i8_avx512(d, n), HB_OK;
+        if (st->isa == 1) return peak_i8_avx2(d, n), HB_OK;
 #endif
-        peak_i8_generic(d->in, d->out, n, d->w);
+        peak_i8_generic(d, n);
         return HB_OK;
     case HB_I32:
 #ifdef PEAK_X86
-        if (st->isa == 2) return peak_i32_avx512(d->in, d->out, n, d->ia, d->ib), HB_OK;
-        if (st->isa == 1) return peak_i32_avx2(d->in, d->out, n, d->ia, d->ib), HB_OK;
+        if (st->isa == 2) return peak_i32_avx512(d, n), HB_OK;
+        if (st->isa == 1) return peak_i32_avx2(d, n), HB_OK;
 #endif
-        peak_i32_generic(d->in, d->out, n, d->ia, d->ib);
+        peak_i32_generic(d, n);
         return HB_OK;
     default:
         return HB_UNSUPPORTED;

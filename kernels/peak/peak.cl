@@ -53,40 +53,32 @@ __kernel void hb_peak_f16(__global const half *in, __global half *out, float af,
 }
 #endif
 
-/* i32: x = x·a + b modulo 2^32 (unsigned: no overflow UB) */
-#define I32_DECL(c) uint y##c = x0 + (uint)(c) * 0x9E3779B9u;
-#define I32_STEP(c) y##c = y##c * a + b;
-__kernel void hb_peak_i32(__global const uint *in, __global uint *out, uint a, uint b, int steps,
-                          long n) {
-    long i = get_global_id(0);
-    if (i >= n) return;
-    uint x0 = in[i];
-    CH(I32_DECL)
-    for (int s = 0; s < steps; s++) {
-        CH(I32_STEP)
+/* integer chains, modulo 2^32 (unsigned: no overflow UB): ARGS are the recurrence's constants,
+   STEP(c) advances chain c */
+#define PEAK_INT_KERNEL(name, ARGS, STEP)                                                          \
+    __kernel void name(__global const uint *in, __global uint *out, ARGS, int steps, long n) {     \
+        long i = get_global_id(0);                                                                 \
+        if (i >= n) return;                                                                        \
+        uint x0 = in[i];                                                                           \
+        CH(INT_DECL)                                                                               \
+        for (int s = 0; s < steps; s++) {                                                          \
+            CH(STEP)                                                                               \
+        }                                                                                          \
+        uint sum = 0;                                                                              \
+        CH(PEAK_SUM)                                                                               \
+        out[i] = sum;                                                                              \
     }
-    uint sum = 0;
-    CH(PEAK_SUM)
-    out[i] = sum;
-}
+#define INT_DECL(c) uint y##c = x0 + (uint)(c) * 0x9E3779B9u;
+#define COMMA ,
 
-/* i8: acc += dot(the 4 bytes of acc as int8, w), modulo 2^32 (unsigned: no overflow UB) */
-#define I8_DECL(c) uint y##c = x0 + (uint)(c) * 0x9E3779B9u;
+/* i32: x = x·a + b */
+#define I32_STEP(c) y##c = y##c * a + b;
+PEAK_INT_KERNEL(hb_peak_i32, uint a COMMA uint b, I32_STEP)
+
+/* i8: acc += dot(the 4 bytes of acc as int8, w) */
 #define I8_STEP(c)                                                                                 \
     {                                                                                              \
         char4 v = as_char4(y##c);                                                                  \
         y##c += (uint)(v.x * w.x + v.y * w.y + v.z * w.z + v.w * w.w);                             \
     }
-#define I8_SUM(c) sum += y##c;
-__kernel void hb_peak_i8(__global const uint *in, __global uint *out, char4 w, int steps, long n) {
-    long i = get_global_id(0);
-    if (i >= n) return;
-    uint x0 = in[i];
-    CH(I8_DECL)
-    for (int s = 0; s < steps; s++) {
-        CH(I8_STEP)
-    }
-    uint sum = 0;
-    CH(I8_SUM)
-    out[i] = sum;
-}
+PEAK_INT_KERNEL(hb_peak_i8, char4 w, I8_STEP)
