@@ -3,7 +3,8 @@
  *   f64, f32: y = fma(y, a, b) with a and b kernel arguments (unknown to the compiler);
  *   f16:      the same in half precision, chains c and c + 8 paired in a half2 (HFMA2: both
  *             lanes are independent chains, the per-chain arithmetic is unchanged);
- *   i8:       y += dot(the 4 bytes of y as int8, w) modulo 2^32 — one __dp4a(y, w, y). */
+ *   i8:       y += dot(the 4 bytes of y as int8, w) modulo 2^32 — one __dp4a(y, w, y);
+ *   i32:      y = y·a + b modulo 2^32 with a (odd) and b kernel arguments — one IMAD (2 OP). */
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
@@ -82,11 +83,31 @@ __global__ void __launch_bounds__(256)
     out[i] = sum;
 }
 
+__global__ void __launch_bounds__(256)
+    peak_i32(const unsigned *__restrict__ in, unsigned *__restrict__ out, unsigned a, unsigned b,
+             int steps, int64_t n) {
+    const int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    const unsigned x0 = in[i];
+    unsigned y[CHAINS];
+#pragma unroll
+    for (int c = 0; c < CHAINS; c++) y[c] = x0 + (unsigned)c * 0x9E3779B9u;
+#pragma unroll 4
+    for (int s = 0; s < steps; s++) {
+#pragma unroll
+        for (int c = 0; c < CHAINS; c++) y[c] = y[c] * a + b; /* wraps modulo 2^32 */
+    }
+    unsigned sum = 0;
+#pragma unroll
+    for (int c = 0; c < CHAINS; c++) sum += y[c];
+    out[i] = sum;
+}
+
 } // namespace
 
 extern "C" cudaError_t hb__cuda_peak_launch(int kind, const void *in, void *out, double a, double b,
-                                            const int8_t w[4], int steps, int64_t n,
-                                            cudaStream_t stream) {
+                                            const int8_t w[4], uint32_t ia, uint32_t ib, int steps,
+                                            int64_t n, cudaStream_t stream) {
     const int threads = 256;
     const int64_t blocks = (n + threads - 1) / threads;
     if (blocks < 1 || blocks > 2147483647) return cudaErrorInvalidConfiguration;
@@ -104,6 +125,10 @@ extern "C" cudaError_t hb__cuda_peak_launch(int kind, const void *in, void *out,
         peak_f16<<<(unsigned)blocks, threads, 0, stream>>>(static_cast<const __half *>(in),
                                                            static_cast<__half *>(out), (float)a,
                                                            (float)b, steps, n);
+        break;
+    case 4:
+        peak_i32<<<(unsigned)blocks, threads, 0, stream>>>(
+            static_cast<const unsigned *>(in), static_cast<unsigned *>(out), ia, ib, steps, n);
         break;
     default: {
         /* byte j of the packed word is w[j]: __dp4a pairs byte j of both operands */

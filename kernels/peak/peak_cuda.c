@@ -1,7 +1,8 @@
 /* hetbench — peak on CUDA (base): one thread per element, the 16 independent chains of
  * HB__PEAK_STEPS steps of peak.c (peak.cu): f64 and f32 FMA, f16 HFMA2 (two chains per
- * instruction), i8 __dp4a. setup uploads the seeds (untimed); run launches the kernel between
- * two CUDA events and waits; finish copies the results back for the exact check of peak.c. */
+ * instruction), i8 __dp4a, i32 multiply-add (IMAD). setup uploads the seeds (untimed); run
+ * launches the kernel between two CUDA events and waits; finish copies the results back for the
+ * exact check of peak.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,8 @@ static hb_status peak_cuda_supports(const hb_device *d, const hb_problem *p, cha
         return HB_UNSUPPORTED;
     }
     if (p->variant != HB_F64 && p->variant != HB_F32 && p->variant != HB_F16 &&
-        p->variant != HB_I8) {
-        hb__set_err(why, n, "peak has f64, f32, f16 and i8");
+        p->variant != HB_I8 && p->variant != HB_I32) {
+        hb__set_err(why, n, "peak has f64, f32, f16, i32 and i8");
         return HB_UNSUPPORTED;
     }
     double bytes = 2.0 * (double)(p->size.n > 0 ? p->size.n : 0) * (double)peak_cuda_es(p->variant);
@@ -73,7 +74,7 @@ static hb_status peak_cuda_setup(const hb_device *d, hb_problem *p, void **state
     hb__cuda_device *cd = s->cd;
     const hb__peak_data *data = p->data;
     hb_variant v = p->variant;
-    s->kind = v == HB_F64 ? 0 : v == HB_F32 ? 1 : v == HB_F16 ? 2 : 3;
+    s->kind = v == HB_F64 ? 0 : v == HB_F32 ? 1 : v == HB_F16 ? 2 : v == HB_I8 ? 3 : 4;
     s->bytes = (size_t)p->size.n * peak_cuda_es(v);
     if ((st = hb__cuda_use(cd, err, n)) != HB_OK ||
         (st = hb__cuda_timer_create(cd, &s->timer, err, n)) != HB_OK ||
@@ -84,9 +85,9 @@ static hb_status peak_cuda_setup(const hb_device *d, hb_problem *p, void **state
         peak_cuda_teardown(s);
         return st;
     }
-    static const char *const how[] = {"double fma()", "float fma()",
-                                      "half2 __hfma2 (two chains per instruction)",
-                                      "__dp4a (int8 dot4, int32 accumulation)"};
+    static const char *const how[] = {
+        "double fma()", "float fma()", "half2 __hfma2 (two chains per instruction)",
+        "__dp4a (int8 dot4, int32 accumulation)", "uint32 multiply-add (IMAD)"};
     snprintf(s->detail, sizeof s->detail,
              "hetbench CUDA kernel, one thread per element, %d chains x %d steps, %s, 256 threads "
              "per block, CUDA events",
@@ -104,8 +105,8 @@ static hb_status peak_cuda_run(void *state) {
     if (e == cudaSuccess) what = "cudaEventRecord", e = hb__cuda_timer_start(cd, &s->timer);
     if (e == cudaSuccess)
         what = "peak kernel launch",
-        e = hb__cuda_peak_launch(s->kind, s->in, s->out, data->a, data->b, data->w, HB__PEAK_STEPS,
-                                 s->p->size.n, cd->stream);
+        e = hb__cuda_peak_launch(s->kind, s->in, s->out, data->a, data->b, data->w, data->ia,
+                                 data->ib, HB__PEAK_STEPS, s->p->size.n, cd->stream);
     if (e == cudaSuccess)
         what = "waiting for the peak kernel", e = hb__cuda_timer_stop(cd, &s->timer);
     if (e != cudaSuccess) return hb__cuda_fail(cd, e, what, NULL, 0);
@@ -133,7 +134,7 @@ const hb_impl hb__peak_cuda_base = {
     .kind = HB_IMPL_BASE,
     .name = "hetbench",
     .variants = HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32) | HB_VARIANT_BIT(HB_F16) |
-                HB_VARIANT_BIT(HB_I8),
+                HB_VARIANT_BIT(HB_I8) | HB_VARIANT_BIT(HB_I32),
     .supports = peak_cuda_supports,
     .setup = peak_cuda_setup,
     .run = peak_cuda_run,

@@ -29,10 +29,12 @@ cudaError_t hb__cuda_gemm_launch(int f64, int64_t m, int64_t n, int64_t k, const
 const char *hb__cuda_gemm_tiles(int f64);
 
 /* peak (kernels/peak/peak.cu): kind 0 f64, 1 f32, 2 f16 (uint16_t bits; half2 arithmetic),
-   3 i8 (uint32_t, __dp4a); `steps` steps of the 16 chains of kernels/peak/peak.c per
-   element. a, b: the float variants' runtime constants; w: the i8 weights. */
+   3 i8 (uint32_t, __dp4a), 4 i32 (uint32_t, y·ia + ib); `steps` steps of the 16 chains of
+   kernels/peak/peak.c per element. a, b: the float variants' runtime constants; w: the i8
+   weights; ia, ib: the i32 multiplier and addend. */
 cudaError_t hb__cuda_peak_launch(int kind, const void *in, void *out, double a, double b,
-                                 const int8_t w[4], int steps, int64_t n, cudaStream_t stream);
+                                 const int8_t w[4], uint32_t ia, uint32_t ib, int steps, int64_t n,
+                                 cudaStream_t stream);
 
 /* latency (kernels/latency/latency.cu): one thread: out[0] = out[0]·31 + value. */
 cudaError_t hb__cuda_latency_launch(uint32_t *out, uint32_t value, cudaStream_t stream);
