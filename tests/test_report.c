@@ -126,6 +126,7 @@ static const struct {
     {"bad-version.json", "bad-version.json:2: spec_version: must be 1"},
     {"bad-approx.json", "bad-approx.json:8: clauses[0].targets.general.tolerance"},
     {"bad-i8-mixed.json", "bad-i8-mixed.json:7: clauses[0].precision: i8 (integer OP/s) cannot"},
+    {"bad-i32-mixed.json", "bad-i32-mixed.json:7: clauses[0].precision: i32 (integer OP/s) cannot"},
     {"no-such-spec.json", "no-such-spec.json: No such file"},
 };
 #define NSPEC_CASES (sizeof spec_cases / sizeof *spec_cases)
@@ -610,7 +611,8 @@ static void test_implausible_rate_and_superseded(void **state) {
     sh("rm -rf %s", dir);
 }
 
-/* i8 capacity is in OP/s (never FLOP/s); a stream record (a rate in bytes) gives no GFLOP/J. */
+/* i8 and i32 capacities are in OP/s (never FLOP/s); a stream record (a rate in bytes) gives no
+   GFLOP/J. */
 static void test_units_i8_and_stream_energy(void **state) {
     (void)state;
     char err[2048] = "", dir[] = "/tmp/hb-report-units-XXXXXX", path[512], spec_path[512];
@@ -625,6 +627,14 @@ static void test_units_i8_and_stream_energy(void **state) {
                         json_pack("{s:f,s:s,s:s,s:[f,f]}", "value", 4000.0, "unit", "GOP/s",
                                   "basis", "ops", "median_ci", 3900.0, 4100.0));
     json_array_append_new(recs, i8);
+    /* peak i32 at 300 GOP/s */
+    json_t *i32 = json_deep_copy(json_array_get(recs, 0));
+    json_object_set_new(i32, "kernel", json_string("peak"));
+    json_object_set_new(i32, "variant", json_string("i32"));
+    json_object_set_new(i32, "rate",
+                        json_pack("{s:f,s:s,s:s,s:[f,f]}", "value", 300.0, "unit", "GOP/s", "basis",
+                                  "ops", "median_ci", 290.0, 310.0));
+    json_array_append_new(recs, i32);
     /* stream f64 with an energy figure in GB/J (and counts.ops > 0, as STREAM's add/triad) */
     json_t *st = json_deep_copy(json_array_get(recs, 0));
     json_object_set_new(st, "kernel", json_string("stream"));
@@ -649,6 +659,8 @@ static void test_units_i8_and_stream_energy(void **state) {
           " \"clauses\": [\n"
           "  {\"id\": \"int8\", \"type\": \"capacity\", \"precision\": [\"i8\"],\n"
           "   \"kernels\": [\"gemm\"], \"min\": 1e12},\n"
+          "  {\"id\": \"int32\", \"type\": \"capacity\", \"precision\": [\"i32\"],\n"
+          "   \"kernels\": [\"peak\"], \"min\": 1e12},\n"
           "  {\"id\": \"stream-energy\", \"type\": \"energy_efficiency\", \"kernel\": \"stream\",\n"
           "   \"precision\": \"f64\", \"min_gflops_per_joule\": 0.1},\n"
           "  {\"id\": \"int8-energy\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
@@ -663,6 +675,9 @@ static void test_units_i8_and_stream_energy(void **state) {
     const json_t *c = by_id(cls, "id", "int8");
     assert_string_equal(json_string_value(json_object_get(c, "unit")), "OP/s");
     assert_true(close_to(json_number_value(json_object_get(c, "measured")), 10 * 3900e9, 1e-12));
+    c = by_id(cls, "id", "int32");
+    assert_string_equal(json_string_value(json_object_get(c, "unit")), "OP/s");
+    assert_true(close_to(json_number_value(json_object_get(c, "measured")), 10 * 290e9, 1e-12));
     const json_t *sys =
         json_object_get(json_object_get(json_object_get(r, "system"), "capacity"), "i8@gemm");
     assert_string_equal(json_string_value(json_object_get(sys, "unit")), "OP/s");

@@ -27,6 +27,8 @@ void *hb__alloc_array(uint64_t n1, uint64_t n2, size_t es);
 hb_status hb__check_fits(double bytes, const char *what, char *err, size_t n);
 /* Size in bytes of one element of a variant's input type. */
 size_t hb__variant_elem_size(hb_variant v);
+/* 1 for a precision name counted in OP/s (i8, i32), 0 for floating point or unknown. */
+int hb__variant_name_is_integer(const char *name);
 /* Unit roundoff of the arithmetic of a variant (accumulation precision). */
 double hb__variant_unit_roundoff(hb_variant v);
 int hb__str_in_list(const char *list, const char *item); /* comma list; NULL list = all */

@@ -480,10 +480,12 @@ typedef struct evalctx {
 
 /* Integer operations are counted in OP/s, floating-point ones in FLOP/s. */
 static const char *prec_unit(const char *prec) {
-    return prec && strcmp(prec, "i8") == 0 ? "OP/s" : "FLOP/s";
+    return hb__variant_name_is_integer(prec) ? "OP/s" : "FLOP/s";
 }
 static const char *precs_unit(const json_t *precs) {
-    return in_list(precs, "i8") ? "OP/s" : "FLOP/s";
+    for (size_t i = 0; i < json_array_size(precs); i++)
+        if (hb__variant_name_is_integer(json_string_value(json_array_get(precs, i)))) return "OP/s";
+    return "FLOP/s";
 }
 
 static int is_default_kernels(const json_t *k) {
@@ -682,7 +684,7 @@ static const char *prec_upper(const char *p) {
     static const struct {
         const char *p, *u;
     } m[] = {{"f64", "FP64"},  {"f32", "FP32"}, {"tf32", "TF32"}, {"f16", "FP16"},
-             {"bf16", "BF16"}, {"i8", "INT8"},  {"fp8", "FP8"}};
+             {"bf16", "BF16"}, {"i8", "INT8"},  {"fp8", "FP8"},   {"i32", "INT32"}};
     for (size_t i = 0; i < sizeof m / sizeof *m; i++)
         if (strcmp(m[i].p, p) == 0) return m[i].u;
     return p;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal.h"
 #include "report.h"
 #include "report_i18n.h"
 
@@ -90,7 +91,7 @@ size_t hb__rprecisions(const json_t *report, const char **out, size_t max) {
     const json_t *nodes = json_object_get(report, "nodes");
     for (size_t i = 0; i < json_array_size(nodes); i++)
         add_keys(json_object_get(json_array_get(nodes, i), "capacity"), all, &na, 64);
-    static const char *const order[] = {"f64", "f32", "f16", "bf16", "i8"};
+    static const char *const order[] = {"f64", "f32", "f16", "bf16", "i8", "i32"};
     size_t n = 0;
     for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
         for (size_t i = 0; i < na; i++)
@@ -141,7 +142,7 @@ const char *hb__rcapacity_unit(const json_t *report, const char *key) {
 }
 
 const char *hb__rrate_unit(const char *prec) {
-    return prec && strcmp(prec, "i8") == 0 ? "OP/s" : "FLOP/s";
+    return hb__variant_name_is_integer(prec) ? "OP/s" : "FLOP/s";
 }
 
 const char *hb__rverdict_word(const char *lang, const char *verdict) {

@@ -272,7 +272,7 @@ static int check_precision_name(ctx *c, json_t *v, const char *path) {
     hb_variant var;
     const char *s = json_string_value(v);
     if (!s || hb_variant_parse(s, &var) != 0 || strcmp(hb_variant_name(var), s) != 0)
-        return fail(c, path, "must be a precision: f64, f32, tf32, f16, bf16, i8, fp8");
+        return fail(c, path, "must be a precision: f64, f32, tf32, f16, bf16, i8, fp8, i32");
     return 0;
 }
 
@@ -518,12 +518,15 @@ static int check_clause(ctx *c, json_t *cl, const char *path, json_t *node_types
     if (strcmp(type, "capacity") == 0) {
         FIELD("precision");
         if (check_list(c, v, p, check_precision_name)) return -1;
-        /* one capacity adds rates of one kind: integer OP/s never go into FLOP/s */
+        /* one capacity adds rates of one kind: integer OP/s never go into FLOP/s, and an
+           int8 dot-product OP is not an int32 multiply-add */
         for (size_t i = 0; json_array_size(v) > 1 && i < json_array_size(v); i++) {
-            if (strcmp(json_string_value(json_array_get(v, i)), "i8") == 0)
+            const char *pn = json_string_value(json_array_get(v, i));
+            if (hb__variant_name_is_integer(pn))
                 return fail(c, p,
-                            "i8 (integer OP/s) cannot be combined with floating-point "
-                            "precisions (FLOP/s) in one capacity");
+                            "%s (integer OP/s) cannot be combined with other precisions in one "
+                            "capacity",
+                            pn);
         }
         if ((v = json_object_get(cl, "kernels"))) {
             sub(p, sizeof p, path, "kernels");

@@ -142,6 +142,11 @@ const char *hb_category_name(hb_category c) {
     return "?";
 }
 
+int hb__variant_name_is_integer(const char *name) {
+    hb_variant v;
+    return name && hb_variant_parse(name, &v) == 0 && (v == HB_I8 || v == HB_I32);
+}
+
 size_t hb__variant_elem_size(hb_variant v) {
     switch (v) {
     case HB_F64:
