@@ -611,6 +611,67 @@ static void test_implausible_rate_and_superseded(void **state) {
     sh("rm -rf %s", dir);
 }
 
+/* Two runs of one host that measured different things (e.g. one on the CPU, one on a GPU)
+   are one node with the records of both; what both measured comes from the later run. Here
+   the later run re-measured gemm f64 only (at 1.5x the rate); every other record of the
+   earlier run joins it. */
+static void test_runs_of_one_host_merged(void **state) {
+    (void)state;
+    char err[2048] = "", dir[] = "/tmp/hb-report-merge-XXXXXX", early[512], late[512];
+    assert_non_null(mkdtemp(dir));
+    json_t *doc = json_load_file(RESULTS "/hpc-node01.json", 0, NULL);
+    assert_non_null(doc);
+    size_t total = json_array_size(json_object_get(doc, "records"));
+    dump_to(doc, dir, "early.json", early, sizeof early);
+    json_t *recs = json_object_get(doc, "records");
+    double old_rate = 0;
+    for (size_t i = json_array_size(recs); i-- > 0;) {
+        json_t *r = json_array_get(recs, i);
+        if (!strcmp(json_string_value(json_object_get(r, "kernel")), "gemm") &&
+            !strcmp(json_string_value(json_object_get(r, "variant")), "f64") &&
+            !strcmp(json_string_value(json_object_get(r, "device")), "cpu:0")) {
+            json_t *rate = json_object_get(r, "rate");
+            old_rate = json_number_value(json_object_get(rate, "value"));
+            json_object_set_new(rate, "value", json_real(1.5 * old_rate));
+            json_object_set_new(rate, "median_ci",
+                                json_pack("[f,f]", 1.5 * old_rate, 1.5 * old_rate));
+        } else {
+            json_array_remove(recs, i);
+        }
+    }
+    assert_int_equal(json_array_size(recs), 1);
+    assert_true(old_rate > 0);
+    json_object_set_new(json_object_get(doc, "run"), "finished_at",
+                        json_string("2026-12-01T00:00:00Z"));
+    dump_to(doc, dir, "late.json", late, sizeof late);
+    json_decref(doc);
+    hb__catalog *cat = centre_catalog();
+    const char *res[] = {late, early};
+    json_t *r = evaluate(CENTRE, cat, res, 2, err, sizeof err);
+    if (!r) fail_msg("%s", err);
+    const json_t *in = json_object_get(r, "inputs");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(in, 0), "status")),
+                        "used");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(in, 1), "status")),
+                        "merged");
+    assert_non_null(strstr(en(json_object_get(json_array_get(in, 1), "reason")), late));
+    char want[64];
+    snprintf(want, sizeof want, "%zu of its records", total - 1);
+    assert_non_null(strstr(en(json_object_get(json_array_get(in, 1), "reason")), want));
+    const json_t *nodes = json_object_get(r, "nodes");
+    assert_int_equal(json_array_size(nodes), 1);
+    /* the node's f64 capacity includes the re-measured gemm rate (1.5x), and the node still
+       has its other measurements (f16 capacity present) */
+    const json_t *cap = json_object_get(json_array_get(nodes, 0), "capacity");
+    const json_t *f64 = json_object_get(cap, "f64");
+    assert_non_null(f64);
+    assert_true(json_number_value(json_object_get(f64, "value")) >= 1.5 * old_rate * 1e9 * 0.999);
+    assert_non_null(json_object_get(cap, "f16"));
+    json_decref(r);
+    hb__catalog_free(cat);
+    sh("rm -rf %s", dir);
+}
+
 /* i8 and i32 capacities are in OP/s (never FLOP/s); a stream record (a rate in bytes) gives no
    GFLOP/J. */
 static void test_units_i8_and_stream_energy(void **state) {
@@ -1045,6 +1106,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_views_without_address_counted_once),
         cmocka_unit_test(test_cpu_views_with_result_inventory),
         cmocka_unit_test(test_implausible_rate_and_superseded),
+        cmocka_unit_test(test_runs_of_one_host_merged),
         cmocka_unit_test(test_units_i8_and_stream_energy),
         cmocka_unit_test(test_efficiency_declared_peak_and_order),
         cmocka_unit_test(test_duplicate_clauses_one_figure),

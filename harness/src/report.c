@@ -232,7 +232,7 @@ static void rec_name(const json_t *r, char *out, size_t n) {
 
 /* ---- nodes ---- */
 
-enum { IN_USED, IN_NOT_IN_INVENTORY, IN_SUPERSEDED };
+enum { IN_USED, IN_NOT_IN_INVENTORY, IN_SUPERSEDED, IN_MERGED };
 
 typedef struct node {
     const char *path;
@@ -2010,6 +2010,100 @@ static void node_inventory(node *nd, const struct hb__catalog *cat) {
     }
 }
 
+/* The identity of a measurement, for pooling the runs of one host. */
+static void measurement_key(const json_t *r, char *out, size_t n) {
+    const json_t *impl = json_object_get(r, "implementation");
+    const char *op = jstr(r, "operation"), *name = jstr(impl, "name");
+    pfmt(out, n, "%s|%s|%s|%s|%s|%s", jstr(r, "device") ? jstr(r, "device") : "",
+         jstr(r, "kernel") ? jstr(r, "kernel") : "", jstr(r, "variant") ? jstr(r, "variant") : "",
+         op ? op : "", rec_impl(r), name ? name : "");
+}
+
+/* 1 when node a's run is later than b's (ties: the file given last) */
+static int run_later(const node *a, size_t ia, const node *b, size_t ib) {
+    int c = strcmp(a->finished ? a->finished : "", b->finished ? b->finished : "");
+    return c > 0 || (c == 0 && ia > ib);
+}
+
+/* See the caller. Records and device entries are copied into the base's document. */
+static int merge_host_runs(evalctx *e, char *err, size_t n) {
+    size_t *order = calloc(e->nn + 1, sizeof *order);
+    if (!order) {
+        hb__set_err(err, n, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < e->nn; i++) {
+        node *base = &e->nodes[i];
+        int latest = 1;
+        for (size_t j = 0; j < e->nn && latest; j++)
+            if (j != i && strcmp(e->nodes[j].host, base->host) == 0 &&
+                run_later(&e->nodes[j], j, base, i))
+                latest = 0;
+        if (!latest) continue;
+        /* the host's other runs, latest first */
+        size_t no = 0;
+        for (size_t j = 0; j < e->nn; j++) {
+            if (j == i || strcmp(e->nodes[j].host, base->host) != 0) continue;
+            size_t k = no++;
+            while (k > 0 && run_later(&e->nodes[j], j, &e->nodes[order[k - 1]], order[k - 1])) {
+                order[k] = order[k - 1];
+                k--;
+            }
+            order[k] = j;
+        }
+        if (!no) continue;
+        json_t *seen = json_object();
+        json_t *recs = json_object_get(base->doc, "records");
+        json_t *devs = json_object_get((json_t *)base->sys, "devices");
+        char key[512];
+        size_t ri;
+        json_t *r;
+        json_array_foreach(recs, ri, r) {
+            measurement_key(r, key, sizeof key);
+            json_object_set_new(seen, key, json_true());
+        }
+        for (size_t o = 0; o < no; o++) {
+            node *old = &e->nodes[order[o]];
+            size_t taken = 0;
+            json_array_foreach(json_object_get(old->doc, "records"), ri, r) {
+                measurement_key(r, key, sizeof key);
+                if (json_object_get(seen, key)) continue;
+                json_object_set_new(seen, key, json_true());
+                if (json_is_array(recs)) json_array_append_new(recs, json_deep_copy(r));
+                taken++;
+                const char *dev = jstr(r, "device");
+                if (dev && json_is_array(devs) && !find_device(base, dev)) {
+                    size_t di;
+                    json_t *d;
+                    json_array_foreach(json_object_get(old->sys, "devices"), di, d) {
+                        const char *did = jstr(d, "id");
+                        if (did && strcmp(did, dev) == 0) {
+                            json_array_append_new(devs, json_deep_copy(d));
+                            break;
+                        }
+                    }
+                }
+            }
+            if (taken) {
+                old->status = IN_MERGED;
+                old->reason = txtf("%zu of its records joined the node's latest run (%s, finished "
+                                   "%s): measurements that run did not repeat",
+                                   "其中 %zu 条记录并入该节点最新一次运行（%s，完成于 %s）："
+                                   "该次运行未重复的测量",
+                                   taken, base->path, base->finished ? base->finished : "?");
+            } else {
+                old->status = IN_SUPERSEDED;
+                old->reason = txtf("superseded by %s (a later run of the same host, finished %s)",
+                                   "已被 %s 取代（同一主机较晚的运行，完成于 %s）", base->path,
+                                   base->finished ? base->finished : "?");
+            }
+        }
+        json_decref(seen);
+    }
+    free(order);
+    return 0;
+}
+
 static json_t *node_rated_peak(evalctx *e, node *nd) {
     static const char *const precs[] = {"f64", "f32", "f16", "bf16", "i8"};
     json_t *out = json_object();
@@ -2308,26 +2402,17 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
         nd->finished =
             jstr(run, "finished_at") ? jstr(run, "finished_at") : jstr(run, "started_at");
     }
-    /* one result per host: the latest run (ties: the file given last) */
-    for (size_t i = 0; i < e.nn; i++) {
-        size_t w = i;
-        for (size_t j = 0; j < e.nn; j++) {
-            if (strcmp(e.nodes[j].host, e.nodes[i].host) != 0) continue;
-            const char *fw = e.nodes[w].finished ? e.nodes[w].finished : "";
-            const char *fj = e.nodes[j].finished ? e.nodes[j].finished : "";
-            if (strcmp(fj, fw) > 0 || (strcmp(fj, fw) == 0 && j > w)) w = j;
-        }
-        if (w == i) continue;
-        e.nodes[i].status = IN_SUPERSEDED;
-        e.nodes[i].reason = txtf("superseded by %s (a later run of the same host, finished %s)",
-                                 "已被 %s 取代（同一主机较晚的运行，完成于 %s）", e.nodes[w].path,
-                                 e.nodes[w].finished ? e.nodes[w].finished : "?");
-    }
+    /* Several results of one host are one node: its latest run (ties: the file given last)
+       is the base, and each older run's records join it where no later run measured the same
+       thing (device, kernel, precision, operation, implementation) — a CPU run and a GPU run
+       of one node both count, a repeated run replaces the earlier one. An older result none
+       of whose records is left is superseded. */
+    if (merge_host_runs(&e, err, n)) goto bad;
     for (size_t i = 0; i < e.nn; i++) {
         node *nd = &e.nodes[i];
         node_inventory(nd, catalog);
         nd->units = hb__inventory_units(nd->sys);
-        if (nd->status == IN_SUPERSEDED) continue;
+        if (nd->status == IN_SUPERSEDED || nd->status == IN_MERGED) continue;
         for (size_t t = 0; t < json_array_size(e.node_types) && nd->type < 0; t++)
             if (match_node_type(nd, json_array_get(e.node_types, t))) nd->type = (int)t;
         if (nd->type < 0) {
@@ -2375,7 +2460,7 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
     }
     for (size_t i = 0; i < e.nn; i++) {
         node *nd = &e.nodes[i];
-        static const char *const st[] = {"used", "not_in_inventory", "superseded"};
+        static const char *const st[] = {"used", "not_in_inventory", "superseded", "merged"};
         json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s?}", "path", nd->path, "host", nd->host,
                                "schema_version", nd->schema, "status", st[nd->status],
                                "finished_at", nd->finished);

@@ -1544,7 +1544,7 @@ static const char style[] =
     ".sub{color:#666;font-size:.85em}.note{color:#555;font-style:italic}.nodata{color:#777}"
     ".warn{color:#b26a00;font-weight:bold}.big{font-size:1.15em;font-weight:bold}\n"
     "tr.suspect td{background:#fff6e0}tr.failed td{background:#fdecea}"
-    "tr.in-not_in_inventory td{background:#fff6e0}tr.in-superseded td{color:#777}\n"
+    "tr.in-not_in_inventory td{background:#fff6e0}tr.in-superseded td,tr.in-merged td{color:#777}\n"
     "ul.evidence{margin:0;padding-left:1.1em}figure{margin:.5em 0 1em}"
     "figcaption{color:#555;font-size:.9em;max-width:900px}\n"
     "svg.chart{display:block;background:#fff;border:1px solid #e3e3e3;margin:.3em 0;"

@@ -158,6 +158,7 @@ const char *hb__rinput_status_word(const char *lang, const char *status) {
     if (strcmp(status, "used") == 0) return hb__ui(lang, HB__UI_IN_USED);
     if (strcmp(status, "not_in_inventory") == 0) return hb__ui(lang, HB__UI_IN_NOT_INV);
     if (strcmp(status, "superseded") == 0) return hb__ui(lang, HB__UI_IN_SUPERSEDED);
+    if (strcmp(status, "merged") == 0) return hb__ui(lang, HB__UI_IN_MERGED);
     return status;
 }
 

@@ -113,6 +113,7 @@
     X(IN_USED, "used", "已使用")                                                                   \
     X(IN_NOT_INV, "not in the spec’s inventory", "不在规范清单中")                                 \
     X(IN_SUPERSEDED, "superseded", "已被取代")                                                     \
+    X(IN_MERGED, "merged into the latest run", "并入最新运行")                                     \
     X(CHARTS_NOTE, "The charts are in report.html.", "图表见 report.html。")                       \
     X(NO_DATA, "Not in this report.", "本报告中无此项。")                                          \
     X(CONTENTS, "Contents", "目录")
