@@ -213,6 +213,8 @@ static void test_faulty_plugin_records(void **state) {
         if (!strcmp(v, "f64")) {
             assert_string_equal(st, "error");
             assert_contains(reason, "repetition 1 failed");
+            /* the plugin's own account of the failure (hb_impl.last_error, ABI 3) */
+            assert_contains(reason, "FAKE_ERROR_DEVICE_LOST (-42) from fake_sync after 3 runs");
         } else {
             assert_string_equal(st, "failed_verification");
             assert_contains(reason, "max_rel_err");

@@ -406,10 +406,15 @@ static hb_status timed_run(const hb_impl *im, void *state, double *secs) {
     return timed_run_hooked(im, state, secs, NULL, NULL);
 }
 
-/* "runtime error" plus what the implementation noted (the device error), if anything */
-static const char *failure_text(hb_status s) {
+/* "runtime error" plus what the implementation said of it (the device error), if anything:
+   the built-in platforms note it on the thread, a plugin answers last_error */
+static const char *failure_text(const hb_impl *im, void *state, hb_status s) {
     static _Thread_local char buf[384];
     const char *noted = hb__noted_error();
+    if (!noted[0] && im->last_error && state) {
+        noted = im->last_error(state);
+        if (!noted) noted = "";
+    }
     snprintf(buf, sizeof buf, "%s%s%.340s", hb_status_name(s), noted[0] ? ": " : "", noted);
     return buf;
 }
@@ -478,7 +483,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     double t_first;
     if ((s = timed_run(im, state, &t_first)) != HB_OK ||
         (s = verify_output(it, im, state, &p, &v1)) != HB_OK) {
-        snprintf(msg, sizeof msg, "verification run failed: %s", failure_text(s));
+        snprintf(msg, sizeof msg, "verification run failed: %s", failure_text(im, state, s));
         rs = status_of_error(s);
         set_status(rec, rs, msg);
         goto out_impl;
@@ -497,7 +502,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     for (int w = 0; w < o->warmup; w++) {
         progress_show(env->pg, "warm-up", w + 1, o->warmup);
         if ((s = timed_run(im, state, &t_once)) != HB_OK) {
-            snprintf(msg, sizeof msg, "warm-up run failed: %s", failure_text(s));
+            snprintf(msg, sizeof msg, "warm-up run failed: %s", failure_text(im, state, s));
             rs = status_of_error(s);
             set_status(rec, rs, msg);
             goto out_impl;
@@ -542,7 +547,8 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         double t0;
         if ((s = timed_run_hooked(im, state, &samples[done], per_rep ? &hooks : NULL, &t0)) !=
             HB_OK) {
-            snprintf(msg, sizeof msg, "repetition %d failed: %s", done + 1, failure_text(s));
+            snprintf(msg, sizeof msg, "repetition %d failed: %s", done + 1,
+                     failure_text(im, state, s));
             rs = status_of_error(s);
             set_status(rec, rs, msg);
             goto out_impl;
@@ -613,7 +619,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         if (!per_rep) hb__counters_end(counters);
         if (s != HB_OK) {
             snprintf(msg, sizeof msg, "counted repetition %d (after timing) failed: %s", kd + 1,
-                     failure_text(s));
+                     failure_text(im, state, s));
             rs = status_of_error(s);
             set_status(rec, rs, msg);
             goto out_impl;
@@ -628,7 +634,8 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     /* 4. verify again: the output of the last timed repetition */
     progress_show(env->pg, "verifying again", 0, 0);
     if ((s = verify_output(it, im, state, &p, &v2)) != HB_OK) {
-        snprintf(msg, sizeof msg, "verification after timing failed: %s", failure_text(s));
+        snprintf(msg, sizeof msg, "verification after timing failed: %s",
+                 failure_text(im, state, s));
         rs = status_of_error(s);
         set_status(rec, rs, msg);
         goto out_impl;

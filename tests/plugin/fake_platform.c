@@ -53,6 +53,7 @@ static hb_status fake_device_info(void *ctx, int index, hb_device_info *o) {
 typedef struct fake_stream {
     hb_problem *p;
     int calls;
+    char last_error[128];
 } fake_stream;
 
 static hb_status fake_stream_supports(const hb_device *d, const hb_problem *p, char *why,
@@ -116,7 +117,11 @@ static hb_status faulty_stream_run(void *state) {
     int op = st->p->op;
     st->calls++;
     if (st->p->variant == HB_F64) {
-        if (st->calls >= 3) return HB_E_RUNTIME; /* the device "fails" mid-measurement */
+        if (st->calls >= 3) { /* the device "fails" mid-measurement, and says why */
+            snprintf(st->last_error, sizeof st->last_error,
+                     "FAKE_ERROR_DEVICE_LOST (-42) from fake_sync after %d runs", st->calls);
+            return HB_E_RUNTIME;
+        }
         int64_t nn = st->p->size.n;
         FAKE_LOOPS(double);
     } else {
@@ -124,6 +129,10 @@ static hb_status faulty_stream_run(void *state) {
         FAKE_LOOPS(float);
     }
     return HB_OK;
+}
+
+static const char *faulty_stream_last_error(void *state) {
+    return ((fake_stream *)state)->last_error;
 }
 
 static void fake_stream_teardown(void *state) {
@@ -155,6 +164,7 @@ static const hb_impl fake_impls[] = {
         .setup = fake_stream_setup,
         .run = faulty_stream_run,
         .teardown = fake_stream_teardown,
+        .last_error = faulty_stream_last_error,
     }};
 
 static const hb_platform fake_platform = {

@@ -17,8 +17,9 @@
 extern "C" {
 #endif
 
-/* 2: hb_impl gained device_seconds (device timers: OpenCL profiling events, CUDA events). */
-#define HB_PLATFORM_ABI 2u
+/* 2: hb_impl gained device_seconds (device timers: OpenCL profiling events, CUDA events).
+   3: hb_impl gained last_error (why the last reset/run/finish failed, for the record). */
+#define HB_PLATFORM_ABI 3u
 #define HB_PLATFORM_ENTRY_SYMBOL "hetbench_platform_entry"
 
 #define HB_MAX_PROPS 32
@@ -74,6 +75,11 @@ typedef struct hb_impl {
        CUDA events), or < 0 when it has none. When present, the runner times with it and
        cross-checks it against the host clock around run(). */
     double (*device_seconds)(void *state);
+    /* Optional: why the last reset/run/finish that did not return HB_OK failed, e.g. the
+       device API's error name and code ("hipErrorLaunchFailure (719) from hipStreamSynchronize").
+       The runner puts it in the record's reason; NULL or "" when there is nothing to add. The
+       text must stay valid until the next call on this state. */
+    const char *(*last_error)(void *state);
 } hb_impl;
 
 typedef struct hb_platform {
