@@ -1,7 +1,10 @@
 /* hetbench — peak on OpenCL (base): one work item per element, 16 independent chains of
  * HB__PEAK_STEPS steps each (peak.cl; the recurrences and their host reference are in
  * peak.c). f64 only with cl_khr_fp64, f16 only with cl_khr_fp16; i32 multiply-adds in uint
- * arithmetic; i8 dot products in plain char arithmetic with int accumulators. setup builds the
+ * arithmetic; i8 dot products in plain char arithmetic with int accumulators. On CPU devices
+ * (f64, f32, i32, i8) each work item takes a native vector of elements, each chain one vector
+ * register (the _v kernels: see peak.cl for why). HB_PEAK_OCL_VW=1 forces the scalar kernels
+ * everywhere, =2/4/8/16 that width wherever a _v kernel exists. setup builds the
  * program (cached, untimed) and uploads the seeds; run enqueues the kernel and waits; the device
  * time is the profiling event's START..END; finish reads the results back. */
 #include <stdio.h>
@@ -18,11 +21,29 @@ typedef struct peak_ocl {
     cl_mem in, out;
     cl_event last;
     size_t global, local, bytes;
+    int vw; /* elements per work item: 1, or the vector width of the _v kernel */
     char detail[320];
 } peak_ocl;
 
 static size_t peak_ocl_es(hb_variant v) {
     return v == HB_F64 ? 8 : v == HB_F16 ? 2 : 4;
+}
+
+/* Elements per work item for variant v on this device: the native vector width on a CPU
+   device (whose OpenCL compiler vectorises within a work item, not across them), 1 elsewhere
+   (a GPU thread is one lane already). HB_PEAK_OCL_VW overrides. */
+static int peak_ocl_vw(const hb__ocl_device *od, hb_variant v) {
+    const char *e = getenv("HB_PEAK_OCL_VW");
+    if (e && (!strcmp(e, "1") || !strcmp(e, "2") || !strcmp(e, "4") || !strcmp(e, "8") ||
+              !strcmp(e, "16")))
+        return atoi(e);
+    if (!(od->type & CL_DEVICE_TYPE_CPU)) return 1;
+    cl_device_info q = v == HB_F64   ? CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE
+                       : v == HB_F32 ? CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT
+                                     : CL_DEVICE_NATIVE_VECTOR_WIDTH_INT;
+    cl_uint w = 0;
+    if (clGetDeviceInfo(od->device, q, sizeof w, &w, NULL) != CL_SUCCESS) return 1;
+    return w == 2 || w == 4 || w == 8 || w == 16 ? (int)w : 1;
 }
 
 static hb_status peak_ocl_supports(const hb_device *d, const hb_problem *p, char *why, size_t n) {
@@ -90,20 +111,22 @@ static hb_status peak_ocl_setup(const hb_device *dev, hb_problem *p, void **stat
         return HB_E_INVALID;
     }
     s->bytes = (size_t)p->size.n * peak_ocl_es(v);
+    s->vw = v == HB_F16 ? 1 : peak_ocl_vw(od, v);
     char opts[128];
     snprintf(opts, sizeof opts, "%s%s", od->has_fp64 ? "-DHB_F64 " : "",
              od->has_fp16 ? "-DHB_F16" : "");
+    if (s->vw > 1) {
+        size_t l = strlen(opts);
+        snprintf(opts + l, sizeof opts - l, " -DHB_PEAK_VW=%d", s->vw);
+    }
     cl_program prog;
     hb_status st = hb__ocl_program(od, "peak", opts, NULL, &prog, err, n);
     if (st != HB_OK) {
         free(s);
         return st;
     }
-    const char *kname = v == HB_F64   ? "hb_peak_f64"
-                        : v == HB_F32 ? "hb_peak_f32"
-                        : v == HB_F16 ? "hb_peak_f16"
-                        : v == HB_I32 ? "hb_peak_i32"
-                                      : "hb_peak_i8";
+    char kname[32];
+    snprintf(kname, sizeof kname, "hb_peak_%s%s", hb_variant_name(v), s->vw > 1 ? "_v" : "");
     cl_int e;
     s->kernel = clCreateKernel(prog, kname, &e);
     if (e != CL_SUCCESS) {
@@ -153,12 +176,14 @@ static hb_status peak_ocl_setup(const hb_device *dev, hb_problem *p, void **stat
         wg == 0)
         wg = 64;
     s->local = wg < 256 ? wg : 256;
-    size_t groups = ((size_t)p->size.n + s->local - 1) / s->local;
+    size_t items = ((size_t)p->size.n + (size_t)s->vw - 1) / (size_t)s->vw;
+    size_t groups = (items + s->local - 1) / s->local;
     s->global = groups * s->local;
     snprintf(s->detail, sizeof s->detail,
-             "OpenCL C kernel %s, one work item per element, %d chains x %d steps, local size "
+             "OpenCL C kernel %s, %d element%s per work item, %d chains x %d steps, local size "
              "%zu%s",
-             kname, HB__PEAK_CHAINS, HB__PEAK_STEPS, s->local,
+             kname, s->vw, s->vw > 1 ? "s (one vector)" : "", HB__PEAK_CHAINS, HB__PEAK_STEPS,
+             s->local,
              v == HB_I8    ? ", int8 dot4 in char arithmetic with int accumulators"
              : v == HB_I32 ? ", uint multiply + add"
                            : ", fma()");
