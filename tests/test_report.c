@@ -672,6 +672,57 @@ static void test_runs_of_one_host_merged(void **state) {
     sh("rm -rf %s", dir);
 }
 
+/* A later run's record that measured nothing (interrupted, skipped, unsupported, error) does
+   not hide the older run's measurement of the same thing: hpc-node01's gemm f64 on cpu:0 (900
+   GFLOP/s) stays the node's f64 capacity when a later run was interrupted on it, and the
+   interrupted record is still listed. A later failed verification does replace it. */
+static void test_merge_unmeasured_record_keeps_older(void **state) {
+    (void)state;
+    static const char *const statuses[] = {"interrupted", "skipped", "error",
+                                           "failed_verification"};
+    char err[2048] = "", dir[] = "/tmp/hb-report-merge2-XXXXXX", late[512];
+    assert_non_null(mkdtemp(dir));
+    hb__catalog *cat = centre_catalog();
+    for (size_t s = 0; s < sizeof statuses / sizeof *statuses; s++) {
+        json_t *doc = json_load_file(RESULTS "/hpc-node01.json", 0, NULL);
+        assert_non_null(doc);
+        json_t *recs = json_object_get(doc, "records");
+        json_t *r = json_deep_copy(json_array_get(recs, 0)); /* gemm f64 base on cpu:0 */
+        assert_string_equal(json_string_value(json_object_get(r, "kernel")), "gemm");
+        assert_string_equal(json_string_value(json_object_get(r, "device")), "cpu:0");
+        json_object_del(r, "rate");
+        json_object_set_new(r, "status", json_string(statuses[s]));
+        json_object_set_new(r, "reason", json_string("the later run did not measure it"));
+        json_array_clear(recs);
+        json_array_append_new(recs, r);
+        json_object_set_new(json_object_get(doc, "run"), "finished_at",
+                            json_string("2026-12-01T00:00:00Z"));
+        dump_to(doc, dir, "late.json", late, sizeof late);
+        json_decref(doc);
+        const char *res[] = {RESULTS "/hpc-node01.json", late};
+        json_t *rep = evaluate(CENTRE, cat, res, 2, err, sizeof err);
+        if (!rep) fail_msg("%s", err);
+        const json_t *nd = json_array_get(json_object_get(rep, "nodes"), 0);
+        const json_t *f64 = json_object_get(json_object_get(nd, "capacity"), "f64");
+        double v = json_number_value(json_object_get(f64, "value"));
+        if (strcmp(statuses[s], "failed_verification") == 0) {
+            assert_true(close_to(v, 765e9, 1e-12)); /* lu: the gemm figure is voided */
+        } else if (!close_to(v, 900e9, 1e-12)) {
+            fail_msg("a later %s record hid the older gemm f64 figure: capacity %g", statuses[s],
+                     v);
+        }
+        /* the later record is listed among the failed ones (a skip is no failure), once */
+        assert_int_equal(json_array_size(json_object_get(nd, "failed_records")),
+                         strcmp(statuses[s], "skipped") ? 1 : 0);
+        const json_t *in = json_object_get(rep, "inputs");
+        assert_string_equal(json_string_value(json_object_get(json_array_get(in, 0), "status")),
+                            "merged");
+        json_decref(rep);
+    }
+    hb__catalog_free(cat);
+    sh("rm -rf %s", dir);
+}
+
 /* i8 and i32 capacities are in OP/s (never FLOP/s); a stream record (a rate in bytes) gives no
    GFLOP/J. */
 static void test_units_i8_and_stream_energy(void **state) {
@@ -1107,6 +1158,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_cpu_views_with_result_inventory),
         cmocka_unit_test(test_implausible_rate_and_superseded),
         cmocka_unit_test(test_runs_of_one_host_merged),
+        cmocka_unit_test(test_merge_unmeasured_record_keeps_older),
         cmocka_unit_test(test_units_i8_and_stream_energy),
         cmocka_unit_test(test_efficiency_declared_peak_and_order),
         cmocka_unit_test(test_duplicate_clauses_one_figure),

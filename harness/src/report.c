@@ -2025,6 +2025,14 @@ static int run_later(const node *a, size_t ia, const node *b, size_t ib) {
     return c > 0 || (c == 0 && ia > ib);
 }
 
+/* 1 for a record that measured something: a figure (ok) or a verdict on it (failed
+   verification). An interrupted, skipped, unsupported or error record measured nothing, so it
+   never hides an earlier run's measurement of the same thing. */
+static int rec_measured(const json_t *r) {
+    const char *st = jstr(r, "status");
+    return st && (!strcmp(st, "ok") || !strcmp(st, "failed_verification"));
+}
+
 /* See the caller. Records and device entries are copied into the base's document. */
 static int merge_host_runs(evalctx *e, char *err, size_t n) {
     size_t *order = calloc(e->nn + 1, sizeof *order);
@@ -2052,7 +2060,10 @@ static int merge_host_runs(evalctx *e, char *err, size_t n) {
             order[k] = j;
         }
         if (!no) continue;
-        json_t *seen = json_object();
+        /* measured: what a later run measured (an older run's record of it is left out);
+           listed: what a later run has any record of (an older record that measured nothing
+           adds nothing then) */
+        json_t *measured = json_object(), *listed = json_object();
         json_t *recs = json_object_get(base->doc, "records");
         json_t *devs = json_object_get((json_t *)base->sys, "devices");
         char key[512];
@@ -2060,15 +2071,18 @@ static int merge_host_runs(evalctx *e, char *err, size_t n) {
         json_t *r;
         json_array_foreach(recs, ri, r) {
             measurement_key(r, key, sizeof key);
-            json_object_set_new(seen, key, json_true());
+            json_object_set_new(listed, key, json_true());
+            if (rec_measured(r)) json_object_set_new(measured, key, json_true());
         }
         for (size_t o = 0; o < no; o++) {
             node *old = &e->nodes[order[o]];
             size_t taken = 0;
             json_array_foreach(json_object_get(old->doc, "records"), ri, r) {
                 measurement_key(r, key, sizeof key);
-                if (json_object_get(seen, key)) continue;
-                json_object_set_new(seen, key, json_true());
+                int m = rec_measured(r);
+                if (json_object_get(m ? measured : listed, key)) continue;
+                json_object_set_new(listed, key, json_true());
+                if (m) json_object_set_new(measured, key, json_true());
                 if (json_is_array(recs)) json_array_append_new(recs, json_deep_copy(r));
                 taken++;
                 const char *dev = jstr(r, "device");
@@ -2098,7 +2112,8 @@ static int merge_host_runs(evalctx *e, char *err, size_t n) {
                                    base->finished ? base->finished : "?");
             }
         }
-        json_decref(seen);
+        json_decref(measured);
+        json_decref(listed);
     }
     free(order);
     return 0;
@@ -2405,7 +2420,8 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
     /* Several results of one host are one node: its latest run (ties: the file given last)
        is the base, and each older run's records join it where no later run measured the same
        thing (device, kernel, precision, operation, implementation) — a CPU run and a GPU run
-       of one node both count, a repeated run replaces the earlier one. An older result none
+       of one node both count, a repeated run replaces the earlier one; a later record that
+       measured nothing (interrupted, skipped, error) replaces no figure. An older result none
        of whose records is left is superseded. */
     if (merge_host_runs(&e, err, n)) goto bad;
     for (size_t i = 0; i < e.nn; i++) {
