@@ -723,6 +723,57 @@ static void test_merge_unmeasured_record_keeps_older(void **state) {
     sh("rm -rf %s", dir);
 }
 
+/* One device id may name another device in another run of the host: opencl:0.0 is PoCL's CPU
+   in hpc-node01's run and a GPU (the vendor's OpenCL driver) in an earlier one. The GPU's gemm
+   f64 is neither dropped as a repeat of PoCL's nor taken for the CPU: it joins as a device of
+   its own, "opencl:0.0@FILE", and the node's f64 capacity is the CPU's 900 + the GPU's 40000
+   GFLOP/s. */
+static void test_merge_same_id_other_device(void **state) {
+    (void)state;
+    char err[2048] = "", dir[] = "/tmp/hb-report-merge3-XXXXXX", early[512];
+    assert_non_null(mkdtemp(dir));
+    json_t *doc = json_load_file(RESULTS "/hpc-node01.json", 0, NULL);
+    assert_non_null(doc);
+    json_t *devs = json_object_get(json_object_get(doc, "system"), "devices");
+    json_t *ocl = json_deep_copy(json_array_get(devs, 1));
+    assert_string_equal(json_string_value(json_object_get(ocl, "id")), "opencl:0.0");
+    json_object_set_new(ocl, "name", json_string("NVIDIA H100 80GB HBM3"));
+    json_object_set_new(ocl, "vendor", json_string("NVIDIA Corporation"));
+    json_object_set_new(ocl, "type", json_string("gpu"));
+    json_object_set_new(ocl, "properties", json_pack("{s:s}", "pci_bus_id", "0000:18:00.0"));
+    json_array_remove(devs, 1);
+    json_array_append_new(devs, ocl);
+    json_t *recs = json_object_get(doc, "records");
+    json_t *g = json_deep_copy(json_array_get(recs, 1)); /* gemm f64 base on opencl:0.0 */
+    assert_string_equal(json_string_value(json_object_get(g, "device")), "opencl:0.0");
+    json_object_set_new(g, "rate",
+                        json_pack("{s:f,s:s,s:s,s:[f,f]}", "value", 40000.0, "unit", "GFLOP/s",
+                                  "basis", "ops", "median_ci", 40000.0, 40000.0));
+    json_array_clear(recs);
+    json_array_append_new(recs, g);
+    json_object_set_new(json_object_get(doc, "run"), "finished_at",
+                        json_string("2026-11-01T00:00:00Z"));
+    dump_to(doc, dir, "gpu-run.json", early, sizeof early);
+    json_decref(doc);
+    hb__catalog *cat = centre_catalog();
+    const char *res[] = {RESULTS "/hpc-node01.json", early};
+    json_t *rep = evaluate(CENTRE, cat, res, 2, err, sizeof err);
+    if (!rep) fail_msg("%s", err);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(rep, "inputs"), 1), "status")),
+                        "merged");
+    const json_t *nd = json_array_get(json_object_get(rep, "nodes"), 0);
+    const json_t *f64 = json_object_get(json_object_get(nd, "capacity"), "f64");
+    double v = json_number_value(json_object_get(f64, "value"));
+    if (!close_to(v, 40900e9, 1e-12)) fail_msg("f64 capacity %g, want 4.09e13", v);
+    const json_t *ds = json_object_get(f64, "devices");
+    assert_int_equal(json_array_size(ds), 2);
+    assert_non_null(by_id(ds, "device", "opencl:0.0@gpu-run.json"));
+    json_decref(rep);
+    hb__catalog_free(cat);
+    sh("rm -rf %s", dir);
+}
+
 /* i8 and i32 capacities are in OP/s (never FLOP/s); a stream record (a rate in bytes) gives no
    GFLOP/J. */
 static void test_units_i8_and_stream_energy(void **state) {
@@ -1159,6 +1210,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_implausible_rate_and_superseded),
         cmocka_unit_test(test_runs_of_one_host_merged),
         cmocka_unit_test(test_merge_unmeasured_record_keeps_older),
+        cmocka_unit_test(test_merge_same_id_other_device),
         cmocka_unit_test(test_units_i8_and_stream_energy),
         cmocka_unit_test(test_efficiency_declared_peak_and_order),
         cmocka_unit_test(test_duplicate_clauses_one_figure),

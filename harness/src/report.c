@@ -2010,13 +2010,52 @@ static void node_inventory(node *nd, const struct hb__catalog *cat) {
     }
 }
 
-/* The identity of a measurement, for pooling the runs of one host. */
-static void measurement_key(const json_t *r, char *out, size_t n) {
+/* What a device id stands for in one run: the id, the device's name and PCI address. One id
+   may name another device in another run of the same host: opencl:0.0 is PoCL's CPU with one
+   set of OpenCL drivers and the GPU with another, cuda:0 follows CUDA_VISIBLE_DEVICES. */
+static void device_identity(const node *nd, const char *dev, char *out, size_t n) {
+    const json_t *d = dev ? find_device(nd, dev) : NULL;
+    const char *name = jstr(d, "name"), *bus = jstr(json_object_get(d, "properties"), "pci_bus_id");
+    pfmt(out, n, "%s|%s|%s", dev ? dev : "", name ? name : "", bus ? bus : "");
+}
+
+/* The identity of a measurement of node nd's run, for pooling the runs of one host. */
+static void measurement_key(const node *nd, const json_t *r, char *out, size_t n) {
     const json_t *impl = json_object_get(r, "implementation");
     const char *op = jstr(r, "operation"), *name = jstr(impl, "name");
-    pfmt(out, n, "%s|%s|%s|%s|%s|%s", jstr(r, "device") ? jstr(r, "device") : "",
-         jstr(r, "kernel") ? jstr(r, "kernel") : "", jstr(r, "variant") ? jstr(r, "variant") : "",
-         op ? op : "", rec_impl(r), name ? name : "");
+    char dev[400];
+    device_identity(nd, jstr(r, "device"), dev, sizeof dev);
+    pfmt(out, n, "%s|%s|%s|%s|%s|%s", dev, jstr(r, "kernel") ? jstr(r, "kernel") : "",
+         jstr(r, "variant") ? jstr(r, "variant") : "", op ? op : "", rec_impl(r), name ? name : "");
+}
+
+/* The id in the base run of device dev of an older run (ids: identity → id in the base,
+   completed here). A device the base lacks is copied into it; one whose id the base gives to
+   another device is copied as "ID@FILE" (FILE: the older result's file name), so that its
+   records are not taken for that device's. NULL: keep the record's id. */
+static const char *merged_device_id(json_t *ids, json_t *devs, node *base, const node *old,
+                                    const char *dev) {
+    if (!dev || !json_is_array(devs)) return NULL;
+    char ident[400];
+    device_identity(old, dev, ident, sizeof ident);
+    const char *to = json_string_value(json_object_get(ids, ident));
+    if (to) return to;
+    const json_t *od = find_device(old, dev);
+    if (!od) return NULL; /* nothing known of it: taken for the base's device of that id */
+    char nid[400];
+    pfmt(nid, sizeof nid, "%s", dev);
+    if (find_device(base, dev)) {
+        const char *file = strrchr(old->path, '/');
+        file = file ? file + 1 : old->path;
+        pfmt(nid, sizeof nid, "%s@%s", dev, file);
+        for (int k = 2; find_device(base, nid); k++)
+            pfmt(nid, sizeof nid, "%s@%s#%d", dev, file, k);
+    }
+    json_t *copy = json_deep_copy(od);
+    json_object_set_new(copy, "id", json_string(nid));
+    json_array_append_new(devs, copy);
+    json_object_set_new(ids, ident, json_string(nid));
+    return json_string_value(json_object_get(ids, ident));
 }
 
 /* 1 when node a's run is later than b's (ties: the file given last) */
@@ -2063,14 +2102,20 @@ static int merge_host_runs(evalctx *e, char *err, size_t n) {
         /* measured: what a later run measured (an older run's record of it is left out);
            listed: what a later run has any record of (an older record that measured nothing
            adds nothing then) */
-        json_t *measured = json_object(), *listed = json_object();
+        json_t *measured = json_object(), *listed = json_object(), *ids = json_object();
         json_t *recs = json_object_get(base->doc, "records");
         json_t *devs = json_object_get((json_t *)base->sys, "devices");
         char key[512];
         size_t ri;
         json_t *r;
+        json_array_foreach(devs, ri, r) {
+            const char *id = jstr(r, "id");
+            if (!id) continue;
+            device_identity(base, id, key, sizeof key);
+            if (!json_object_get(ids, key)) json_object_set_new(ids, key, json_string(id));
+        }
         json_array_foreach(recs, ri, r) {
-            measurement_key(r, key, sizeof key);
+            measurement_key(base, r, key, sizeof key);
             json_object_set_new(listed, key, json_true());
             if (rec_measured(r)) json_object_set_new(measured, key, json_true());
         }
@@ -2078,25 +2123,19 @@ static int merge_host_runs(evalctx *e, char *err, size_t n) {
             node *old = &e->nodes[order[o]];
             size_t taken = 0;
             json_array_foreach(json_object_get(old->doc, "records"), ri, r) {
-                measurement_key(r, key, sizeof key);
+                measurement_key(old, r, key, sizeof key);
                 int m = rec_measured(r);
                 if (json_object_get(m ? measured : listed, key)) continue;
                 json_object_set_new(listed, key, json_true());
                 if (m) json_object_set_new(measured, key, json_true());
-                if (json_is_array(recs)) json_array_append_new(recs, json_deep_copy(r));
-                taken++;
+                if (!json_is_array(recs)) continue;
+                json_t *copy = json_deep_copy(r);
                 const char *dev = jstr(r, "device");
-                if (dev && json_is_array(devs) && !find_device(base, dev)) {
-                    size_t di;
-                    json_t *d;
-                    json_array_foreach(json_object_get(old->sys, "devices"), di, d) {
-                        const char *did = jstr(d, "id");
-                        if (did && strcmp(did, dev) == 0) {
-                            json_array_append_new(devs, json_deep_copy(d));
-                            break;
-                        }
-                    }
-                }
+                const char *to = merged_device_id(ids, devs, base, old, dev);
+                if (to && strcmp(to, dev) != 0)
+                    json_object_set_new(copy, "device", json_string(to));
+                json_array_append_new(recs, copy);
+                taken++;
             }
             if (taken) {
                 old->status = IN_MERGED;
@@ -2114,6 +2153,7 @@ static int merge_host_runs(evalctx *e, char *err, size_t n) {
         }
         json_decref(measured);
         json_decref(listed);
+        json_decref(ids);
     }
     free(order);
     return 0;
