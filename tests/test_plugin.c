@@ -215,6 +215,10 @@ static void test_faulty_plugin_records(void **state) {
             assert_contains(reason, "repetition 1 failed");
             /* the plugin's own account of the failure (hb_impl.last_error, ABI 3) */
             assert_contains(reason, "FAKE_ERROR_DEVICE_LOST (-42) from fake_sync after 3 runs");
+            /* a text that is not UTF-8, or is cut inside a character, still gives the reason
+               (jansson refuses such a string: the record kept an older reason) */
+            const char *op = json_string_value(json_object_get(r, "operation"));
+            if (!strcmp(op, "triad")) assert_contains(reason, "设备丢失设备丢失");
         } else {
             assert_string_equal(st, "failed_verification");
             assert_contains(reason, "max_rel_err");

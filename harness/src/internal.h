@@ -17,6 +17,10 @@ double hb__now(void); /* CLOCK_MONOTONIC seconds */
 void hb__note_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *hb__noted_error(void);
 void hb__clear_noted_error(void);
+/* Makes s valid UTF-8 in place, as a JSON string must be (jansson refuses it otherwise): every
+   byte that does not begin a complete, well-formed sequence — a text in another encoding (a
+   vendor runtime's GBK), one cut inside a character — becomes '?'. */
+void hb__utf8_fix(char *s);
 /* 64-byte aligned allocation (NULL on failure or zero size); free with hb__free. */
 void *hb__alloc(size_t bytes);
 void hb__free(void *p);

@@ -318,7 +318,17 @@ static json_t *verification_json(const hb_verification *v) {
 
 static void set_status(json_t *rec, hb_record_status s, const char *reason) {
     json_object_set_new(rec, "status", json_string(hb_record_status_name(s)));
-    json_object_set_new(rec, "reason", json_string(reason ? reason : ""));
+    json_t *r = json_string(reason ? reason : "");
+    if (!r) {
+        /* not UTF-8 (a plugin's last_error or a driver's text in another encoding, or cut
+           inside a character): json_string refuses it and the record would keep its earlier
+           reason ("the run stopped during this measurement") */
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", reason);
+        hb__utf8_fix(buf);
+        r = json_string(buf);
+    }
+    json_object_set_new(rec, "reason", r);
 }
 
 static hb_record_status status_of_error(hb_status s) {

@@ -279,3 +279,26 @@ const char *hb__noted_error(void) {
 void hb__clear_noted_error(void) {
     noted[0] = '\0';
 }
+
+void hb__utf8_fix(char *s) {
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        unsigned c = p[0];
+        size_t len = c < 0x80                 ? 1
+                     : c >= 0xc2 && c <= 0xdf ? 2
+                     : c >= 0xe0 && c <= 0xef ? 3
+                     : c >= 0xf0 && c <= 0xf4 ? 4
+                                              : 0;
+        uint32_t v = len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+        size_t k = 1;
+        for (; k < len && (p[k] & 0xc0) == 0x80; k++) v = v << 6 | (p[k] & 0x3f);
+        int ok = len > 0 && k == len &&
+                 !(len == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) &&
+                 !(len == 4 && (v < 0x10000 || v > 0x10ffff));
+        if (ok) {
+            p += len;
+        } else {
+            *p++ = '?';
+        }
+    }
+}

@@ -53,7 +53,7 @@ static hb_status fake_device_info(void *ctx, int index, hb_device_info *o) {
 typedef struct fake_stream {
     hb_problem *p;
     int calls;
-    char last_error[128];
+    char last_error[512];
 } fake_stream;
 
 static hb_status fake_stream_supports(const hb_device *d, const hb_problem *p, char *why,
@@ -118,8 +118,17 @@ static hb_status faulty_stream_run(void *state) {
     st->calls++;
     if (st->p->variant == HB_F64) {
         if (st->calls >= 3) { /* the device "fails" mid-measurement, and says why */
-            snprintf(st->last_error, sizeof st->last_error,
-                     "FAKE_ERROR_DEVICE_LOST (-42) from fake_sync after %d runs", st->calls);
+            int n =
+                snprintf(st->last_error, sizeof st->last_error,
+                         "FAKE_ERROR_DEVICE_LOST (-42) from fake_sync after %d runs", st->calls);
+            /* add: a vendor runtime's text in GBK ("设备丢失"), not UTF-8; triad: a long
+               UTF-8 text, cut by the runner somewhere inside a character */
+            if (op == 2)
+                snprintf(st->last_error + n, sizeof st->last_error - (size_t)n,
+                         ": \xc9\xe8\xb1\xb8\xb6\xaa\xca\xa7");
+            for (int k = 0; op == 3 && k < 35; k++)
+                n += snprintf(st->last_error + n, sizeof st->last_error - (size_t)n, "%s",
+                              k ? "设备丢失" : "; 设备丢失");
             return HB_E_RUNTIME;
         }
         int64_t nn = st->p->size.n;
