@@ -142,7 +142,10 @@ gemm(const int m, const int n, const int k, __global const in_t *restrict A,
             if (row + VW <= m) {
                 VSTORE(acc[r][c], dst);
             } else {
-                const real *lane = (const real *)&acc[r][c];
+                /* a copy, not a pointer into acc: taking acc's address keeps the whole
+                   accumulator block in memory instead of registers */
+                real lane[VW];
+                VSTORE(acc[r][c], lane);
                 for (int v = 0; v < VW && row + v < m; v++) dst[v] = lane[v];
             }
         }

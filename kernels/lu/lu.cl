@@ -249,7 +249,9 @@ lu_gemm_sub(const int m, const int n, const int k, __global const real *restrict
             if (row + VW <= m) {
                 VSTORE(VLOAD(dst) - acc[r][c], dst);
             } else {
-                const real *lane = (const real *)&acc[r][c];
+                /* a copy, not a pointer into acc (see gemm.cl) */
+                real lane[VW];
+                VSTORE(acc[r][c], lane);
                 for (int v = 0; v < VW && row + v < m; v++) dst[v] -= lane[v];
             }
         }
