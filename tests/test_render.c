@@ -540,6 +540,22 @@ static void test_capacity_key_and_units(void **state) {
     assert_contains(m, "250 TOP/s");
     assert_contains(h, "123 TOP/s");
     free(h), free(m);
+    /* energy of an integer precision is in GOP/J, a floating-point one's in GFLOP/J */
+    json_t *node0 = json_array_get(nodes, 0);
+    json_t *en = json_object_get(node0, "energy");
+    if (!json_is_array(en)) json_object_set_new(node0, "energy", en = json_array());
+    json_array_append_new(en, json_pack("{s:s,s:s,s:s,s:f,s:f,s:f}", "kernel", "peak", "precision",
+                                        "i32", "device", "cpu:0", "gflops_per_joule", 3.5, "joules",
+                                        100.0, "watts", 200.0));
+    json_array_append_new(en, json_pack("{s:s,s:s,s:s,s:f,s:f,s:f}", "kernel", "gemm", "precision",
+                                        "f64", "device", "cpu:0", "gflops_per_joule", 4.25,
+                                        "joules", 100.0, "watts", 200.0));
+    h = render(r, FMT_HTML, "en"), m = render(r, FMT_MD, "en");
+    assert_contains(m, "3.50 GOP/J");
+    assert_contains(h, "3.50 GOP/J");
+    assert_contains(m, "4.25 GFLOP/J");
+    assert_contains(h, "4.25 GFLOP/J");
+    free(h), free(m);
     json_decref(r);
 }
 

@@ -1015,7 +1015,7 @@ static void section_energy(ctx *c) {
         size_t nl = 0;
         if (energy_clause_min(c->r, &combos[k], nc, &l.x)) {
             char v[64];
-            hb__rfmt_value(v, sizeof v, l.x, "GFLOP/J");
+            hb__rfmt_value(v, sizeof v, l.x, hb__renergy_unit(combos[k].precision));
             snprintf(l.legend, sizeof l.legend, "%s %s", T(LINE_ENERGY_MIN), v);
             nl = 1;
         }
@@ -1023,17 +1023,18 @@ static void section_energy(ctx *c) {
         esc(c, combos[k].kernel);
         out(c, " ");
         esc(c, combos[k].precision);
-        out(c, " (GFLOP/J)</h3>\n<figure>");
+        const char *eu = hb__renergy_unit(combos[k].precision);
+        out(c, " (%s)</h3>\n<figure>", eu);
         char aria[160];
-        snprintf(aria, sizeof aria, "%s GFLOP/J", T(ENERGY));
-        hbar_chart(c, aria, bars, nn, &l, nl, "GFLOP/J", 0);
+        snprintf(aria, sizeof aria, "%s %s", T(ENERGY), eu);
+        hbar_chart(c, aria, bars, nn, &l, nl, eu, 0);
         out(c, "</figure>\n");
     }
     /* the figures */
     out(c,
-        "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>GFLOP/J</th>"
+        "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
         "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
-        T(HOST), T(KERNEL), T(PRECISION), T(DEVICE), T(JOULES), T(POWER), T(METERS));
+        T(HOST), T(KERNEL), T(PRECISION), T(DEVICE), T(ENERGY), T(JOULES), T(POWER), T(METERS));
     for (size_t i = 0; i < nn; i++) {
         const json_t *node = json_array_get(nodes, i);
         const json_t *en = json_object_get(node, "energy");
@@ -1043,7 +1044,7 @@ static void section_energy(ctx *c) {
             char g[64], jl[64], w[64];
             double x;
             if (hb__rnum(e, "gflops_per_joule", &x))
-                hb__rfmt_num(g, sizeof g, x);
+                hb__rfmt_value(g, sizeof g, x, hb__renergy_unit(hb__rstr(e, "precision")));
             else
                 snprintf(g, sizeof g, "%s", T(NO_METER));
             hb__rfmt_member(jl, sizeof jl, e, "joules", "J");

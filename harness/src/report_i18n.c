@@ -141,6 +141,10 @@ const char *hb__rcapacity_unit(const json_t *report, const char *key) {
     return u ? u : "FLOP/s";
 }
 
+const char *hb__renergy_unit(const char *prec) {
+    return hb__variant_name_is_integer(prec) ? "GOP/J" : "GFLOP/J";
+}
+
 const char *hb__rrate_unit(const char *prec) {
     return hb__variant_name_is_integer(prec) ? "OP/s" : "FLOP/s";
 }

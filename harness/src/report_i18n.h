@@ -156,6 +156,8 @@ int hb__rclause_is_capacity(const json_t *clause, const char *key);
 const char *hb__rcapacity_unit(const json_t *report, const char *key);
 /* The unit of a rate at a precision: "OP/s" for i8, else "FLOP/s". */
 const char *hb__rrate_unit(const char *prec);
+/* GFLOP/J, or GOP/J for an integer precision (i8, i32) */
+const char *hb__renergy_unit(const char *prec);
 
 /* ---- words ---- */
 const char *hb__rverdict_word(const char *lang, const char *verdict); /* NULL if unknown */

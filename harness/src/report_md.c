@@ -446,7 +446,7 @@ static void section_energy(ctx *c) {
         nodata(c);
         return;
     }
-    table_head(c, 8, T(HOST), T(KERNEL), T(PRECISION), T(DEVICE), "GFLOP/J", T(JOULES), T(POWER),
+    table_head(c, 8, T(HOST), T(KERNEL), T(PRECISION), T(DEVICE), T(ENERGY), T(JOULES), T(POWER),
                T(METERS));
     for (size_t i = 0; i < json_array_size(nodes); i++) {
         const json_t *node = json_array_get(nodes, i);
@@ -456,7 +456,7 @@ static void section_energy(ctx *c) {
             char g[64], jl[64], w[64];
             double x;
             if (hb__rnum(e, "gflops_per_joule", &x))
-                hb__rfmt_num(g, sizeof g, x);
+                hb__rfmt_value(g, sizeof g, x, hb__renergy_unit(hb__rstr(e, "precision")));
             else
                 snprintf(g, sizeof g, "%s", T(NO_METER));
             hb__rfmt_member(jl, sizeof jl, e, "joules", "J");
