@@ -124,9 +124,12 @@ gemm(const int m, const int n, const int k, __global const in_t *restrict A,
 
         for (int kk = 0; kk < TK; kk++) {
             realv a[VM];
+#pragma unroll
             for (int r = 0; r < VM; r++) a[r] = VLOAD(Asub + kk * TM + (tm + r * RM) * VW);
+#pragma unroll
             for (int c = 0; c < WN; c++) {
                 const realv b = (realv)Bsub[(tn + c * RN) * TK + kk];
+#pragma unroll
                 for (int r = 0; r < VM; r++) acc[r][c] = fma(a[r], b, acc[r][c]);
             }
         }

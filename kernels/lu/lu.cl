@@ -231,9 +231,12 @@ lu_gemm_sub(const int m, const int n, const int k, __global const real *restrict
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int kk = 0; kk < TK; kk++) {
             realv a[VM];
+#pragma unroll
             for (int r = 0; r < VM; r++) a[r] = VLOAD(Asub + kk * TM + (tm + r * RM) * VW);
+#pragma unroll
             for (int c = 0; c < WN; c++) {
                 const realv b = (realv)Bsub[(tn + c * RN) * TK + kk];
+#pragma unroll
                 for (int r = 0; r < VM; r++) acc[r][c] = fma(a[r], b, acc[r][c]);
             }
         }
