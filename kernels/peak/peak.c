@@ -31,6 +31,10 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
+#if defined(__aarch64__) && defined(__GNUC__)
+#include <arm_neon.h>
+#include <sys/auxv.h>
+#endif
 
 #define PEAK_CH HB__PEAK_CHAINS
 #define PEAK_N HB__PEAK_STEPS
@@ -414,10 +418,45 @@ PEAK_FLOAT_FN(peak_f32_generic, float, 4, 8, PEAK_MULADD, PEAK_NOATTR)
 PEAK_I8_FN(peak_i8_generic, 4, 8, PEAK_NOATTR)
 PEAK_I32_FN(peak_i32_generic, 4, 8, PEAK_NOATTR)
 
+#if defined(__aarch64__) && defined(__GNUC__) && defined(HWCAP_ASIMDDP)
+/* i8 on Armv8.2 dot product (Kunpeng 920 and later; not Phytium FT-2000+/S2500, found at run
+   time): sdot, signed x signed, the chain's own bytes against the weights — one instruction
+   per step of 4 multiply-adds per 32-bit lane, exactly PEAK_I8_STEP. */
+#define PEAK_ARM_SDOT 1
+/* one block of 4 elements (a function of its own: OpenMP's outlined loop body would not
+   inherit the target attribute, and the intrinsic must be inlined into +dotprod code) */
+__attribute__((target("arch=armv8.2-a+dotprod"), noinline)) static void
+peak_i8_sdot_block(const hb__peak_data *d, int64_t i0, int64_t n) {
+    const uint32_t wpack = (uint32_t)(uint8_t)d->w[0] | (uint32_t)(uint8_t)d->w[1] << 8 |
+                           (uint32_t)(uint8_t)d->w[2] << 16 | (uint32_t)(uint8_t)d->w[3] << 24;
+    const int8x16_t w = vreinterpretq_s8_u32(vdupq_n_u32(wpack));
+    const uint32_t *in = d->in;
+    uint32_t *out = d->out;
+    uint32_t buf[4];
+    int64_t m = n - i0 < 4 ? n - i0 : 4;
+    for (int l = 0; l < 4; l++) buf[l] = l < m ? in[i0 + l] : 0u;
+    const uint32x4_t x0 = vld1q_u32(buf);
+    int32x4_t y[PEAK_CH];
+    for (int c = 0; c < PEAK_CH; c++)
+        y[c] = vreinterpretq_s32_u32(vaddq_u32(x0, vdupq_n_u32((uint32_t)c * 0x9E3779B9u)));
+    for (int s = 0; s < PEAK_N; s++)
+        for (int c = 0; c < PEAK_CH; c++) y[c] = vdotq_s32(y[c], vreinterpretq_s8_s32(y[c]), w);
+    uint32x4_t sum = vdupq_n_u32(0);
+    for (int c = 0; c < PEAK_CH; c++) sum = vaddq_u32(sum, vreinterpretq_u32_s32(y[c]));
+    vst1q_u32(buf, sum);
+    for (int l = 0; l < m; l++) out[i0 + l] = buf[l];
+}
+
+static void peak_i8_sdot(const hb__peak_data *d, int64_t n) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i0 = 0; i0 < n; i0 += 4) peak_i8_sdot_block(d, i0, n);
+}
+#endif
+
 typedef struct peak_cpu {
     hb_problem *p;
     int isa;  /* 0 generic, 1 avx2, 2 avx512 */
-    int vnni; /* i8: AVX-512 VNNI (isa 2 and the CPU has it) */
+    int vnni; /* i8: AVX-512 VNNI (isa 2 and the CPU has it), or Arm sdot */
     char detail[200];
 } peak_cpu;
 
@@ -467,6 +506,12 @@ static hb_status peak_cpu_setup(const hb_device *dev, hb_problem *p, void **stat
 #ifndef PEAK_X86
     if (p->variant == HB_I8) isa = "generic C";
 #endif
+#ifdef PEAK_ARM_SDOT
+    /* HETBENCH_PEAK_ISA=generic: the portable step (tests) */
+    if (p->variant == HB_I8 && (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) &&
+        !(getenv("HETBENCH_PEAK_ISA") && !strcmp(getenv("HETBENCH_PEAK_ISA"), "generic")))
+        s->vnni = 1, isa = "Armv8.2 dot product (sdot)";
+#endif
     snprintf(s->detail, sizeof s->detail,
              "OpenMP over blocks of SIMD lanes, %d chains x %d steps per element, %s", PEAK_CH,
              PEAK_N, isa);
@@ -498,6 +543,9 @@ static hb_status peak_cpu_run(void *state) {
         if (st->vnni) return peak_i8_vnni(d, n), HB_OK;
         if (st->isa == 2) return peak_i8_madd512(d, n), HB_OK;
         if (st->isa == 1) return peak_i8_madd(d, n), HB_OK;
+#endif
+#ifdef PEAK_ARM_SDOT
+        if (st->vnni) return peak_i8_sdot(d, n), HB_OK;
 #endif
         peak_i8_generic(d, n);
         return HB_OK;
