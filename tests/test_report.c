@@ -774,6 +774,35 @@ static void test_merge_same_id_other_device(void **state) {
     sh("rm -rf %s", dir);
 }
 
+/* Two runs of a host outside the spec's inventory: the older one's records join the latest,
+   which takes no part — so neither does the older one, and its input says so. */
+static void test_merged_outside_inventory(void **state) {
+    (void)state;
+    char err[2048] = "", dir[] = "/tmp/hb-report-merge-out-XXXXXX", late[512];
+    assert_non_null(mkdtemp(dir));
+    json_t *doc = json_load_file(RESULTS "/login01.json", 0, NULL);
+    assert_non_null(doc);
+    json_t *recs = json_object_get(doc, "records");
+    json_array_clear(recs); /* the later run re-measured nothing: the older one joins it */
+    json_object_set_new(json_object_get(doc, "run"), "finished_at",
+                        json_string("2026-12-01T00:00:00Z"));
+    dump_to(doc, dir, "login01-late.json", late, sizeof late);
+    json_decref(doc);
+    hb__catalog *cat = centre_catalog();
+    const char *res[] = {RESULTS "/login01.json", late};
+    json_t *r = evaluate(CENTRE, cat, res, 2, err, sizeof err);
+    if (!r) fail_msg("%s", err);
+    const json_t *in = json_object_get(r, "inputs");
+    for (size_t i = 0; i < 2; i++)
+        assert_string_equal(json_string_value(json_object_get(json_array_get(in, i), "status")),
+                            "not_in_inventory");
+    assert_non_null(strstr(en(json_object_get(json_array_get(in, 0), "reason")), "pooled"));
+    assert_int_equal(json_array_size(json_object_get(r, "nodes")), 0);
+    json_decref(r);
+    hb__catalog_free(cat);
+    sh("rm -rf %s", dir);
+}
+
 /* i8 and i32 capacities are in OP/s (never FLOP/s); a stream record (a rate in bytes) gives no
    GFLOP/J. */
 static void test_units_i8_and_stream_energy(void **state) {
@@ -1209,6 +1238,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_cpu_views_with_result_inventory),
         cmocka_unit_test(test_implausible_rate_and_superseded),
         cmocka_unit_test(test_runs_of_one_host_merged),
+        cmocka_unit_test(test_merged_outside_inventory),
         cmocka_unit_test(test_merge_unmeasured_record_keeps_older),
         cmocka_unit_test(test_merge_same_id_other_device),
         cmocka_unit_test(test_units_i8_and_stream_energy),

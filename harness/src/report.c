@@ -2478,6 +2478,24 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
                               "主机 %s 不匹配规范中的任何节点类型：不参与任何条款", nd->host);
         }
     }
+    /* an older run merged into a latest run that is outside the inventory is outside too */
+    for (size_t i = 0; i < e.nn; i++) {
+        node *nd = &e.nodes[i];
+        if (nd->status != IN_MERGED) continue;
+        for (size_t j = 0; j < e.nn; j++) {
+            const node *b = &e.nodes[j];
+            if (j == i || b->status != IN_NOT_IN_INVENTORY || strcmp(b->host, nd->host) != 0)
+                continue;
+            json_decref(nd->reason);
+            nd->status = IN_NOT_IN_INVENTORY;
+            nd->reason = txtf("host %s matches no node type of the spec: it takes no part in any "
+                              "clause (this run's records were pooled with its latest run, %s)",
+                              "主机 %s 不匹配规范中的任何节点类型：不参与任何条款（本次运行的记录已"
+                              "并入其最新一次运行 %s）",
+                              nd->host, b->path);
+            break;
+        }
+    }
     report = json_pack(
         "{s:i,s:s,s:s,s:{s:s,s:O},s:[],s:[],s:[],s:[],s:{s:{},s:{s:{}}},s:[],"
         "s:[]}",
