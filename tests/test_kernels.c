@@ -17,8 +17,9 @@ static hb_context *g_ctx;
 
 static const hb_size gemm_sizes[] = {
     {1, 1, 1}, {7, 5, 3}, {33, 17, 65}, {129, 67, 255}, {300, 301, 257}};
-static const hb_size lu_sizes[] = {{0, 1, 0},   {0, 2, 0},   {0, 17, 0},
-                                   {0, 100, 0}, {0, 257, 0}, {0, 1001, 0}};
+/* 256: the OpenCL LU pads the leading dimension of n that are multiples of 128 */
+static const hb_size lu_sizes[] = {{0, 1, 0},   {0, 2, 0},   {0, 17, 0},  {0, 100, 0},
+                                   {0, 256, 0}, {0, 257, 0}, {0, 1001, 0}};
 static const hb_size stream_sizes[] = {{0, 1, 0}, {0, 1000, 0}, {0, 100003, 0}};
 static const char *const isas[] = {"generic", "avx2", "avx512", "neon"};
 
