@@ -243,7 +243,21 @@ d = json.load(open(sys.argv[1]))
 for k in ("host", "os", "kernel", "cpu", "memory", "compiler", "libraries", "platforms", "devices"):
     assert k in d, "missing " + k
 assert any(dev["id"] == "cpu:0" for dev in d["devices"]), "no cpu:0"
+# every built-in platform is accounted for: registered, not built (with the reason), or a
+# module that did not load (a plugin problem naming it)
+built = {p["name"] for p in d["platforms"]}
+not_built = {p["name"]: p["reason"] for p in d["platforms_not_built"]}
+for name in ("cpu", "opencl", "cuda"):
+    assert (name in built) != (name in not_built) or any(
+        q.startswith(name + ":") for q in d.get("plugin_problems", [])), name + " unaccounted for"
+    assert name not in not_built or not_built[name].startswith("not built:"), not_built
+assert "cpu" in built
 PYEOF
+  cp "$tmp/out" "$tmp/info.json"
+  expect 0 "hetbench info (text)" -- "$HB" info
+  if "$PY" -c 'import json,sys; sys.exit(0 if any(p["name"] == "cuda" for p in json.load(open(sys.argv[1]))["platforms_not_built"]) else 1)' "$tmp/info.json"; then
+    grep_in "$tmp/out" "cuda     not built: " "info says the CUDA platform was not built"
+  fi
   expect 2 "info --bogus" -- "$HB" info --bogus
   grep_in "$tmp/err" "--bogus" "info --bogus"
   expect 2 "info --threads zero" -- "$HB" info --threads zero

@@ -96,6 +96,22 @@ static void print_inventory(FILE *f, json_t *inv) {
     }
 }
 
+/* The built-in platforms this build of hetbench does not have, and why: a platform that was
+   built but finds nothing says so itself (its status); one that was not built cannot. */
+static const struct {
+    const char *name, *reason;
+} not_built[] = {
+#ifndef HB_HAVE_CUDA
+    {"cuda", "not built: this hetbench was compiled without the CUDA platform (CMake found "
+             "no CUDA toolkit, or -DHB_CUDA=OFF); build it where /usr/local/cuda is to measure "
+             "NVIDIA GPUs"},
+#endif
+#ifndef HB_HAVE_OPENCL
+    {"opencl", "not built: this hetbench was compiled without the OpenCL headers and ICD loader "
+               "(opencl-headers, ocl-icd-opencl-dev)"},
+#endif
+    {NULL, NULL}};
+
 void hb_print_info(hb_context *ctx, FILE *f) {
     json_t *sys = hb__system_json(ctx);
     json_t *os = json_object_get(sys, "os"), *kern = json_object_get(sys, "kernel");
@@ -157,6 +173,8 @@ void hb_print_info(hb_context *ctx, FILE *f) {
                     fprintf(f, "           status: %s\n", props[k].value);
         }
     }
+    for (size_t k = 0; not_built[k].name; k++)
+        fprintf(f, "  %-8s %s\n", not_built[k].name, not_built[k].reason);
     for (i = 0; i < hb_plugin_problem_count(ctx); i++)
         fprintf(f, "  plugin problem: %s\n", hb_plugin_problem_at(ctx, i));
     if (!getenv("HETBENCH_PLUGIN_PATH"))
@@ -218,6 +236,11 @@ char *hb_info_json(hb_context *ctx, const char *meters) {
     if (!sys) return NULL;
     json_object_set_new(sys, "energy", energy_info(meters));
     json_object_set_new(sys, "counters", hb__counters_info_json());
+    json_t *nb = json_array();
+    for (size_t i = 0; not_built[i].name; i++)
+        json_array_append_new(
+            nb, json_pack("{s:s,s:s}", "name", not_built[i].name, "reason", not_built[i].reason));
+    json_object_set_new(sys, "platforms_not_built", nb);
     char *text = json_dumps(sys, JSON_INDENT(2) | JSON_SORT_KEYS);
     json_decref(sys);
     return text;
