@@ -66,16 +66,7 @@ static long json_int_any(const json_t *v) {
 
 /* The inventory's texts (names, matched_by) go into JSON: one cut at its buffer's end is cut
    on a character boundary (jansson refuses a string cut inside a UTF-8 sequence, and the
-   name or the reason would be lost). tfmt: snprintf; appendf: appends to buf. */
-static void tfmt(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void tfmt(char *out, size_t n, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(out, n, fmt, ap);
-    va_end(ap);
-    if (n && r >= 0 && (size_t)r >= n) hb__utf8_cut(out);
-}
-
+   name or the reason would be lost). hb__sfmt (report.c): snprintf; appendf: appends to buf. */
 static void appendf(char *buf, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void appendf(char *buf, size_t n, const char *fmt, ...) {
@@ -156,11 +147,11 @@ static int value_match(const char *key, const json_t *pat, const json_t *fact, i
 
 static void fact_text(const json_t *fact, char *buf, size_t n) {
     if (json_is_integer(fact))
-        tfmt(buf, n, "%lld", (long long)json_integer_value(fact));
+        hb__sfmt(buf, n, "%lld", (long long)json_integer_value(fact));
     else {
         char t[200];
         trim_copy(t, sizeof t, json_string_value(fact) ? json_string_value(fact) : "?");
-        tfmt(buf, n, "%s", t);
+        hb__sfmt(buf, n, "%s", t);
     }
 }
 
@@ -322,9 +313,9 @@ static json_t *identified(const hb__catalog *c, const char *cats, const char *ca
     if (!n) {
         char why[600];
         if (json_object_size(facts) == 0)
-            tfmt(why, sizeof why, "%s", what && *what ? what : "nothing to identify it by");
+            hb__sfmt(why, sizeof why, "%s", what && *what ? what : "nothing to identify it by");
         else
-            tfmt(why, sizeof why, "%s: no catalog entry matches", what ? what : "");
+            hb__sfmt(why, sizeof why, "%s: no catalog entry matches", what ? what : "");
         return component(category, unknown_name, NULL, NULL, NULL, why);
     }
     size_t best = hits[0].index;
@@ -416,7 +407,7 @@ static json_t *cpu_component(const hb__catalog *c, const json_t *sys) {
     json_t *rp = json_object();
     char reason[600] = "";
     if (!nh) {
-        tfmt(reason, sizeof reason, "the CPU is not in the catalog");
+        hb__sfmt(reason, sizeof reason, "the CPU is not in the catalog");
     } else if (fpc_e) {
         double ghz = 0;
         int clk_conf = 0;
@@ -425,24 +416,24 @@ static json_t *cpu_component(const hb__catalog *c, const json_t *sys) {
             ghz = json_number_value(
                 json_object_get(json_object_get(clk_e, "peak"), "base_clock_ghz"));
             clk_conf = figure_conf(clk_e, "peak.base_clock_ghz");
-            tfmt(clk_src, sizeof clk_src, "base clock of %s (catalog %s: %s)",
-                 sget(clk_e, "product"), sget(clk_e, "id"), sget(clk_e, "source"));
+            hb__sfmt(clk_src, sizeof clk_src, "base clock of %s (catalog %s: %s)",
+                     sget(clk_e, "product"), sget(clk_e, "id"), sget(clk_e, "source"));
         } else if (json_is_number(json_object_get(cpu, "base_mhz")) &&
                    json_number_value(json_object_get(cpu, "base_mhz")) > 0) {
             ghz = json_number_value(json_object_get(cpu, "base_mhz")) / 1000.0;
             clk_conf = 1;
-            tfmt(clk_src, sizeof clk_src, "clock reported by the kernel (%s)",
-                 sget(cpu, "base_mhz_source") ? sget(cpu, "base_mhz_source") : "base_mhz");
+            hb__sfmt(clk_src, sizeof clk_src, "clock reported by the kernel (%s)",
+                     sget(cpu, "base_mhz_source") ? sget(cpu, "base_mhz_source") : "base_mhz");
         }
         if (cores <= 0)
-            tfmt(reason, sizeof reason, "the number of cores is unknown (system.cpu.cores)");
+            hb__sfmt(reason, sizeof reason, "the number of cores is unknown (system.cpu.cores)");
         else if (!(ghz > 0))
-            tfmt(reason, sizeof reason,
-                 "the clock is unknown: no catalog entry gives a base clock for this CPU "
-                 "(model name \"%s\" names no SKU in it), and the kernel's clock is %s",
-                 model ? model : "?",
-                 sget(cpu, "base_mhz_source") ? sget(cpu, "base_mhz_source")
-                                              : "not in the system object (no base_mhz)");
+            hb__sfmt(reason, sizeof reason,
+                     "the clock is unknown: no catalog entry gives a base clock for this CPU "
+                     "(model name \"%s\" names no SKU in it), and the kernel's clock is %s",
+                     model ? model : "?",
+                     sget(cpu, "base_mhz_source") ? sget(cpu, "base_mhz_source")
+                                                  : "not in the system object (no base_mhz)");
         else {
             const json_t *fpc =
                 json_object_get(json_object_get(fpc_e, "peak"), "flops_per_cycle_per_core");
@@ -451,14 +442,14 @@ static json_t *cpu_component(const hb__catalog *c, const json_t *sys) {
                 if (!json_is_number(v)) continue;
                 double f = json_number_value(v);
                 char fig[64], formula[300], src[1200];
-                tfmt(fig, sizeof fig, "peak.flops_per_cycle_per_core.%s", k_precs[p]);
+                hb__sfmt(fig, sizeof fig, "peak.flops_per_cycle_per_core.%s", k_precs[p]);
                 int conf = figure_conf(fpc_e, fig);
                 if (clk_conf < conf) conf = clk_conf;
-                tfmt(formula, sizeof formula, "%g %s/cycle × %ld cores × %g GHz", f,
-                     strcmp(k_precs[p], "i8") ? "FLOP" : "OP", cores, ghz);
-                tfmt(src, sizeof src, "%s/cycle/core: %s (catalog %s: %s); clock: %s",
-                     strcmp(k_precs[p], "i8") ? "FLOP" : "OP", sget(fpc_e, "product"),
-                     sget(fpc_e, "id"), sget(fpc_e, "source"), clk_src);
+                hb__sfmt(formula, sizeof formula, "%g %s/cycle × %ld cores × %g GHz", f,
+                         strcmp(k_precs[p], "i8") ? "FLOP" : "OP", cores, ghz);
+                hb__sfmt(src, sizeof src, "%s/cycle/core: %s (catalog %s: %s); clock: %s",
+                         strcmp(k_precs[p], "i8") ? "FLOP" : "OP", sget(fpc_e, "product"),
+                         sget(fpc_e, "id"), sget(fpc_e, "source"), clk_src);
                 json_object_set_new(
                     rp, k_precs[p],
                     peak_figure(f * (double)cores * ghz * 1e9, k_precs[p], formula, conf, src));
@@ -467,10 +458,10 @@ static json_t *cpu_component(const hb__catalog *c, const json_t *sys) {
                 long sku = json_int_any(json_object_get(json_object_get(clk_e, "peak"), "cores"));
                 if (sku > 0 && sku * nsock != cores) {
                     char note[400];
-                    tfmt(note, sizeof note,
-                         "the machine shows %ld cores; %s has %ld per socket × %ld "
-                         "socket(s): the rated peak uses the machine's count",
-                         cores, sget(clk_e, "product"), sku, nsock);
+                    hb__sfmt(note, sizeof note,
+                             "the machine shows %ld cores; %s has %ld per socket × %ld "
+                             "socket(s): the rated peak uses the machine's count",
+                             cores, sget(clk_e, "product"), sku, nsock);
                     add_note(comp, note);
                 }
             }
@@ -481,17 +472,17 @@ static json_t *cpu_component(const hb__catalog *c, const json_t *sys) {
             const json_t *v = json_object_get(tf, k_precs[p]);
             if (!json_is_number(v)) continue;
             char fig[64], formula[200], src[800];
-            tfmt(fig, sizeof fig, "peak.tflops.%s", k_precs[p]);
-            tfmt(formula, sizeof formula, "%g T%s/s per chip × %ld socket(s)", json_number_value(v),
-                 strcmp(k_precs[p], "i8") ? "FLOP" : "OP", nsock);
-            tfmt(src, sizeof src, "%s (catalog %s: %s)", sget(tf_e, "product"), sget(tf_e, "id"),
-                 sget(tf_e, "source"));
+            hb__sfmt(fig, sizeof fig, "peak.tflops.%s", k_precs[p]);
+            hb__sfmt(formula, sizeof formula, "%g T%s/s per chip × %ld socket(s)",
+                     json_number_value(v), strcmp(k_precs[p], "i8") ? "FLOP" : "OP", nsock);
+            hb__sfmt(src, sizeof src, "%s (catalog %s: %s)", sget(tf_e, "product"),
+                     sget(tf_e, "id"), sget(tf_e, "source"));
             json_object_set_new(rp, k_precs[p],
                                 peak_figure(json_number_value(v) * 1e12 * (double)nsock, k_precs[p],
                                             formula, figure_conf(tf_e, fig), src));
         }
     } else {
-        tfmt(reason, sizeof reason, "the catalog gives no FLOP/cycle/core figure for this CPU");
+        hb__sfmt(reason, sizeof reason, "the catalog gives no FLOP/cycle/core figure for this CPU");
     }
     if (json_object_size(rp)) {
         json_object_set_new(comp, "rated_peak", rp);
@@ -519,9 +510,9 @@ static void norm_bus(const char *s, char *out, size_t n) {
     unsigned dom, bus, dev, fn;
     char extra;
     if (sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &extra) == 4)
-        tfmt(out, n, "%04x:%02x:%02x.%x", dom & 0xffffu, bus & 0xffu, dev & 0xffu, fn & 0xfu);
+        hb__sfmt(out, n, "%04x:%02x:%02x.%x", dom & 0xffffu, bus & 0xffu, dev & 0xffu, fn & 0xfu);
     else if (sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &extra) == 3)
-        tfmt(out, n, "0000:%02x:%02x.%x", bus & 0xffu, dev & 0xffu, fn & 0xfu);
+        hb__sfmt(out, n, "0000:%02x:%02x.%x", bus & 0xffu, dev & 0xffu, fn & 0xfu);
 }
 
 /* "0x10de" / "10de" / 4318 → "10de"; "" when absent */
@@ -532,7 +523,7 @@ static void norm_vendor(const json_t *v, char *out, size_t n) {
         x = (long)json_number_value(v);
     else if (json_string_value(v))
         x = parse_hex(json_string_value(v));
-    if (x > 0 && x <= 0xffff) tfmt(out, n, "%04lx", x);
+    if (x > 0 && x <= 0xffff) hb__sfmt(out, n, "%04lx", x);
 }
 
 static const char *prop(const json_t *dev, const char *k) {
@@ -643,9 +634,9 @@ static void unit_key(const json_t *u, char *key, size_t n) {
     const char *v = sget(u, "vendor"), *dv = sget(u, "device");
     const char *name = json_string_value(json_array_get(json_object_get(u, "names"), 0));
     if (v && dv)
-        tfmt(key, n, "%s:%s", v, dv);
+        hb__sfmt(key, n, "%s:%s", v, dv);
     else
-        tfmt(key, n, "%s|%s", v ? v : "", name ? name : "");
+        hb__sfmt(key, n, "%s|%s", v ? v : "", name ? name : "");
 }
 
 static const char *class_words(const char *cls) {
@@ -682,7 +673,7 @@ static void accel_components(const hb__catalog *c, const json_t *sys, json_t *ou
         json_t *facts = json_object();
         char pci[16] = "", what[800] = "";
         if (v) {
-            tfmt(pci, sizeof pci, "%s:%s", v, dv ? dv : "????");
+            hb__sfmt(pci, sizeof pci, "%s:%s", v, dv ? dv : "????");
             add_fact_str(facts, "pci", pci);
             appendf(what, sizeof what, "PCI %s%s", pci, dv ? "" : " (device id unknown)");
             if (cls) appendf(what, sizeof what, " (class %s, %s)", cls, class_words(cls));
@@ -712,16 +703,16 @@ static void accel_components(const hb__catalog *c, const json_t *sys, json_t *ou
                     na > 1 ? " and others" : "");
         char unknown_name[200];
         if (name0)
-            tfmt(unknown_name, sizeof unknown_name, "%s", name0);
+            hb__sfmt(unknown_name, sizeof unknown_name, "%s", name0);
         else
-            tfmt(unknown_name, sizeof unknown_name, "PCI device %s%s%s", pci[0] ? pci : "?",
-                 cls ? " " : "", cls ? class_words(cls) : "");
+            hb__sfmt(unknown_name, sizeof unknown_name, "PCI device %s%s%s", pci[0] ? pci : "?",
+                     cls ? " " : "", cls ? class_words(cls) : "");
         const json_t *e = NULL;
         json_t *comp =
             identified(c, "accelerator display", "accelerator", facts, what, unknown_name, &e);
         if (e && na) {
             char why[800];
-            tfmt(why, sizeof why, "%s", json_string_value(json_object_get(comp, "matched_by")));
+            hb__sfmt(why, sizeof why, "%s", json_string_value(json_object_get(comp, "matched_by")));
             appendf(why, sizeof why, " at %s%s", json_string_value(json_array_get(addrs, 0)),
                     na > 1 ? " and others" : "");
             json_object_set_new(comp, "matched_by", json_string(why));
@@ -754,11 +745,11 @@ static void accel_components(const hb__catalog *c, const json_t *sys, json_t *ou
                 const json_t *x = json_object_get(tf, k_precs[p]);
                 if (!json_is_number(x)) continue;
                 char fig[64], formula[200], src[800];
-                tfmt(fig, sizeof fig, "peak.tflops.%s", k_precs[p]);
-                tfmt(formula, sizeof formula, "%g T%s/s × %zu device%s", json_number_value(x),
-                     strcmp(k_precs[p], "i8") ? "FLOP" : "OP", count, count == 1 ? "" : "s");
-                tfmt(src, sizeof src, "%s (catalog %s: %s)", sget(tf_e, "product"),
-                     sget(tf_e, "id"), sget(tf_e, "source"));
+                hb__sfmt(fig, sizeof fig, "peak.tflops.%s", k_precs[p]);
+                hb__sfmt(formula, sizeof formula, "%g T%s/s × %zu device%s", json_number_value(x),
+                         strcmp(k_precs[p], "i8") ? "FLOP" : "OP", count, count == 1 ? "" : "s");
+                hb__sfmt(src, sizeof src, "%s (catalog %s: %s)", sget(tf_e, "product"),
+                         sget(tf_e, "id"), sget(tf_e, "source"));
                 json_object_set_new(rp, k_precs[p],
                                     peak_figure(json_number_value(x) * 1e12 * (double)count,
                                                 k_precs[p], formula, figure_conf(tf_e, fig), src));
@@ -797,7 +788,7 @@ static json_t *os_component(const hb__catalog *c, const json_t *sys) {
     const char *id = sget(os, "id");
     add_fact_str(facts, "os_id", id);
     char what[300] = "";
-    if (id) tfmt(what, sizeof what, "os-release ID %s", id);
+    if (id) hb__sfmt(what, sizeof what, "os-release ID %s", id);
     const char *pretty = sget(os, "pretty_name") ? sget(os, "pretty_name") : sget(os, "name");
     json_t *comp = identified(c, "os", "os", facts, id ? what : "no os-release ID in system.os",
                               pretty ? pretty : "unknown OS", NULL);
@@ -815,7 +806,7 @@ static json_t *compiler_component(const hb__catalog *c, const json_t *sys) {
     add_fact_str(facts, "compiler_id", id);
     add_fact_str(facts, "compiler_version", ver);
     char what[400] = "";
-    if (id) tfmt(what, sizeof what, "compiler %s %s", id, ver ? ver : "");
+    if (id) hb__sfmt(what, sizeof what, "compiler %s %s", id, ver ? ver : "");
     json_t *comp = identified(c, "compiler", "compiler", facts, id ? what : "no compiler id",
                               id ? id : "unknown compiler", NULL);
     if (ver) json_object_set_new(comp, "version", json_string(ver));
@@ -869,24 +860,25 @@ static void library_components(const hb__catalog *c, const json_t *sys, json_t *
         if (path) appendf(what, sizeof what, " %s", path);
         const json_t *e = NULL;
         char uname[300];
-        tfmt(uname, sizeof uname, "%s%s%s", prov ? prov : (name ? name : "unknown library"),
-             prov && name ? " " : "", prov && name ? name : "");
+        hb__sfmt(uname, sizeof uname, "%s%s%s", prov ? prov : (name ? name : "unknown library"),
+                 prov && name ? " " : "", prov && name ? name : "");
         json_t *comp =
             identified(c, "math_library runtime dl_framework",
                        math_role(name) ? "math_library" : "runtime", facts, what, uname, &e);
         if (e) {
             char why[900];
-            tfmt(why, sizeof why, "%s: %s", name ? name : "library",
-                 json_string_value(json_object_get(comp, "matched_by")));
+            hb__sfmt(why, sizeof why, "%s: %s", name ? name : "library",
+                     json_string_value(json_object_get(comp, "matched_by")));
             json_object_set_new(comp, "matched_by", json_string(why));
         }
         char key[600];
-        tfmt(key, sizeof key, "%s", e ? sget(e, "id") : uname);
+        hb__sfmt(key, sizeof key, "%s", e ? sget(e, "id") : uname);
         json_t *prev = json_object_get(by_key, key);
         if (prev) { /* the same library in another role (cblas and lapack from OpenBLAS) */
             char why[1600];
-            tfmt(why, sizeof why, "%s; %s", json_string_value(json_object_get(prev, "matched_by")),
-                 json_string_value(json_object_get(comp, "matched_by")));
+            hb__sfmt(why, sizeof why, "%s; %s",
+                     json_string_value(json_object_get(prev, "matched_by")),
+                     json_string_value(json_object_get(comp, "matched_by")));
             json_object_set_new(prev, "matched_by", json_string(why));
             if (name) json_array_append_new(json_object_get(prev, "provides"), json_string(name));
             json_decref(comp);
@@ -915,7 +907,7 @@ static void runtime_components(const hb__catalog *c, const json_t *sys, json_t *
             const char *names = sget(json_object_get(p, "properties"), "opencl_platform_names");
             if (!names || !*names) continue;
             char buf[1024];
-            tfmt(buf, sizeof buf, "%s", names);
+            hb__sfmt(buf, sizeof buf, "%s", names);
             for (char *save = NULL, *t = strtok_r(buf, ";", &save); t;
                  t = strtok_r(NULL, ";", &save)) {
                 char plat[256];
@@ -924,7 +916,7 @@ static void runtime_components(const hb__catalog *c, const json_t *sys, json_t *
                 json_t *facts = json_object();
                 add_fact_str(facts, "opencl_platform", plat);
                 char what[400];
-                tfmt(what, sizeof what, "OpenCL platform \"%s\"", plat);
+                hb__sfmt(what, sizeof what, "OpenCL platform \"%s\"", plat);
                 json_t *comp = identified(c, "runtime", "runtime", facts, what, plat, NULL);
                 json_array_foreach(json_object_get(sys, "devices"), j, d) {
                     const char *dp = prop(d, "platform");
@@ -943,8 +935,9 @@ static void runtime_components(const hb__catalog *c, const json_t *sys, json_t *
         json_t *facts = json_object();
         add_fact_str(facts, "platform", pname);
         char what[300];
-        tfmt(what, sizeof what, "hetbench platform \"%s\"%s%s", pname,
-             sget(p, "version") ? " version " : "", sget(p, "version") ? sget(p, "version") : "");
+        hb__sfmt(what, sizeof what, "hetbench platform \"%s\"%s%s", pname,
+                 sget(p, "version") ? " version " : "",
+                 sget(p, "version") ? sget(p, "version") : "");
         json_t *comp = identified(c, "runtime", "runtime", facts, what, pname, NULL);
         json_array_foreach(json_object_get(sys, "devices"), j, d) {
             if (sget(d, "platform") && !strcmp(sget(d, "platform"), pname) && sget(d, "id"))
@@ -967,7 +960,7 @@ static json_t *server_component(const hb__catalog *c, const json_t *sys) {
     if (sv) appendf(what, sizeof what, "DMI sys_vendor \"%s\"", sv);
     if (pn) appendf(what, sizeof what, "%sproduct \"%s\"", what[0] ? ", " : "", pn);
     if (bv) appendf(what, sizeof what, "%sboard vendor \"%s\"", what[0] ? ", " : "", bv);
-    tfmt(name, sizeof name, "%s%s%s", sv ? sv : "unknown server", pn ? " " : "", pn ? pn : "");
+    hb__sfmt(name, sizeof name, "%s%s%s", sv ? sv : "unknown server", pn ? " " : "", pn ? pn : "");
     size_t nh;
     free(find_matches(c, "server", facts, &nh));
     json_t *comp;
@@ -978,8 +971,8 @@ static json_t *server_component(const hb__catalog *c, const json_t *sys) {
         comp = identified(c, "server", "server", f2, what, name, NULL);
         if (strcmp(json_string_value(json_object_get(comp, "origin")), "unknown")) {
             char why[700];
-            tfmt(why, sizeof why, "board %s",
-                 json_string_value(json_object_get(comp, "matched_by")));
+            hb__sfmt(why, sizeof why, "board %s",
+                     json_string_value(json_object_get(comp, "matched_by")));
             json_object_set_new(comp, "matched_by", json_string(why));
         }
         json_decref(f2);
@@ -1163,10 +1156,10 @@ void hb__cpu_identify(json_t *cpu, const char *root, const char *cpuinfo_path) {
             json_object_set_new(cpu, "base_mhz_source", json_string(src));
         } else {
             char why[4300];
-            tfmt(why, sizeof why,
-                 "not reported: no cpufreq base_frequency, ACPI CPPC nominal_freq or cpufreq "
-                 "cpuinfo_max_freq under %s/devices/system/cpu/cpu0",
-                 root);
+            hb__sfmt(why, sizeof why,
+                     "not reported: no cpufreq base_frequency, ACPI CPPC nominal_freq or cpufreq "
+                     "cpuinfo_max_freq under %s/devices/system/cpu/cpu0",
+                     root);
             json_object_set_new(cpu, "base_mhz", json_null());
             json_object_set_new(cpu, "base_mhz_source", json_string(why));
         }

@@ -37,9 +37,8 @@ void hb__utf8_cut(char *s) {
     if (j - 1 + need > len) s[j - 1] = '\0';
 }
 
-/* snprintf for messages and labels, where a truncated text is still useful */
-static void pfmt(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void pfmt(char *out, size_t n, const char *fmt, ...) {
+/* snprintf for messages, labels and inventory texts, where a truncated text is still useful */
+void hb__sfmt(char *out, size_t n, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     int r = vsnprintf(out, n, fmt, ap);
@@ -125,21 +124,21 @@ static json_t *txtf(const char *fen, const char *fzh, ...) {
 static const char *si(char *buf, size_t n, double v, const char *unit) {
     static const char *const pre[] = {"", "k", "M", "G", "T", "P", "E", "Z"};
     if (!isfinite(v)) {
-        pfmt(buf, n, "—");
+        hb__sfmt(buf, n, "—");
         return buf;
     }
     int i = 0;
     double a = fabs(v);
     while (a >= 1000 && i < 7) a /= 1000, v /= 1000, i++;
-    pfmt(buf, n, "%.3g %s%s", v, pre[i], unit);
+    hb__sfmt(buf, n, "%.3g %s%s", v, pre[i], unit);
     return buf;
 }
 
 static const char *pct(char *buf, size_t n, double r) {
     if (!isfinite(r))
-        pfmt(buf, n, "—");
+        hb__sfmt(buf, n, "—");
     else
-        pfmt(buf, n, "%.1f %%", 100 * r);
+        hb__sfmt(buf, n, "%.1f %%", 100 * r);
     return buf;
 }
 
@@ -162,7 +161,7 @@ static void join(const json_t *list, const char *sep, char *out, size_t n) {
     out[0] = '\0';
     json_array_foreach(list, i, x) {
         size_t l = strlen(out);
-        pfmt(out + l, n - l, "%s%s", i ? sep : "", json_string_value(x));
+        hb__sfmt(out + l, n - l, "%s%s", i ? sep : "", json_string_value(x));
     }
 }
 
@@ -226,8 +225,8 @@ static const char *rec_impl(const json_t *r) {
 /* "gemm f64 base on cpu:0" */
 static void rec_name(const json_t *r, char *out, size_t n) {
     const char *op = jstr(r, "operation");
-    pfmt(out, n, "%s%s%s %s %s on %s", jstr(r, "kernel"), op ? " " : "", op ? op : "",
-         jstr(r, "variant"), rec_impl(r), jstr(r, "device"));
+    hb__sfmt(out, n, "%s%s%s %s %s on %s", jstr(r, "kernel"), op ? " " : "", op ? op : "",
+             jstr(r, "variant"), rec_impl(r), jstr(r, "device"));
 }
 
 /* ---- nodes ---- */
@@ -308,11 +307,11 @@ static void group_of(const node *nd, const char *dev, group *g) {
             g->comp >= 0 ? jstr(json_array_get(components(nd), (size_t)g->comp), "name") : NULL;
         const char *cname = jstr(json_object_get(nd->sys, "cpu"), "model");
         if (g->comp >= 0)
-            pfmt(g->key, sizeof g->key, "component:%d", g->comp);
+            hb__sfmt(g->key, sizeof g->key, "component:%d", g->comp);
         else
-            pfmt(g->key, sizeof g->key, "host-cpu");
+            hb__sfmt(g->key, sizeof g->key, "host-cpu");
         const char *label = comp_name ? comp_name : cname;
-        pfmt(g->label, sizeof g->label, "%s", label ? label : dname ? dname : "host CPU");
+        hb__sfmt(g->label, sizeof g->label, "%s", label ? label : dname ? dname : "host CPU");
         return;
     }
     json_array_foreach(components(nd), i, c) {
@@ -321,8 +320,8 @@ static void group_of(const node *nd, const char *dev, group *g) {
         json_int_t count = json_integer_value(json_object_get(c, "count"));
         const char *name = jstr(c, "name"), *cat = jstr(c, "category");
         if (count <= 1 || !cat || strcmp(cat, "accelerator") != 0) {
-            pfmt(g->key, sizeof g->key, "component:%zu", i);
-            pfmt(g->label, sizeof g->label, "%s", name ? name : dev);
+            hb__sfmt(g->key, sizeof g->key, "component:%zu", i);
+            hb__sfmt(g->label, sizeof g->label, "%s", name ? name : dev);
             return;
         }
         g->split = 1;
@@ -330,7 +329,7 @@ static void group_of(const node *nd, const char *dev, group *g) {
            by the unit's first device id) */
         const char *shown = bus ? nb : dev;
         char uid[80];
-        pfmt(uid, sizeof uid, "%s", shown);
+        hb__sfmt(uid, sizeof uid, "%s", shown);
         size_t u;
         json_t *unit;
         json_array_foreach(nd->units, u, unit) {
@@ -340,23 +339,23 @@ static void group_of(const node *nd, const char *dev, group *g) {
                 norm_bus(addr, uid, sizeof uid);
                 shown = uid;
             } else {
-                pfmt(uid, sizeof uid, "unit%zu", u);
+                hb__sfmt(uid, sizeof uid, "unit%zu", u);
                 const char *first =
                     json_string_value(json_array_get(json_object_get(unit, "devices"), 0));
                 shown = first ? first : dev;
             }
             break;
         }
-        pfmt(g->key, sizeof g->key, "component:%zu:%s", i, uid);
-        pfmt(g->label, sizeof g->label, "%s (%s)", name ? name : "?", shown);
+        hb__sfmt(g->key, sizeof g->key, "component:%zu:%s", i, uid);
+        hb__sfmt(g->label, sizeof g->label, "%s (%s)", name ? name : "?", shown);
         return;
     }
     if (bus) {
-        pfmt(g->key, sizeof g->key, "pci:%s", nb);
-        pfmt(g->label, sizeof g->label, "%s (%s)", dname ? dname : dev, nb);
+        hb__sfmt(g->key, sizeof g->key, "pci:%s", nb);
+        hb__sfmt(g->label, sizeof g->label, "%s (%s)", dname ? dname : dev, nb);
     } else {
-        pfmt(g->key, sizeof g->key, "device:%s", dev);
-        pfmt(g->label, sizeof g->label, "%s", dname ? dname : dev);
+        hb__sfmt(g->key, sizeof g->key, "device:%s", dev);
+        hb__sfmt(g->label, sizeof g->label, "%s", dname ? dname : dev);
     }
 }
 
@@ -502,11 +501,11 @@ static const measure *measure_for(evalctx *e, json_t *precs, json_t *kernels) {
     join(precs, "+", p, sizeof p);
     join(kernels, "+", k, sizeof k);
     if (is_default_kernels(kernels))
-        pfmt(m->key, sizeof m->key, "%s", p);
+        hb__sfmt(m->key, sizeof m->key, "%s", p);
     else
-        pfmt(m->key, sizeof m->key, "%s@%s", p, k);
+        hb__sfmt(m->key, sizeof m->key, "%s@%s", p, k);
     for (size_t i = 0; i < e->nm; i++) /* same key, other kernels: make it unique */
-        if (strcmp(e->ms[i].key, m->key) == 0) pfmt(m->key, sizeof m->key, "%s@%s", p, k);
+        if (strcmp(e->ms[i].key, m->key) == 0) hb__sfmt(m->key, sizeof m->key, "%s@%s", p, k);
     m->precs = precs, m->kernels = kernels;
     m->unit = precs_unit(precs);
     e->nm++;
@@ -696,7 +695,7 @@ static void precs_upper(const json_t *precs, char *out, size_t n) {
     out[0] = '\0';
     json_array_foreach(precs, i, x) {
         size_t l = strlen(out);
-        pfmt(out + l, n - l, "%s%s", i ? "/" : "", prec_upper(json_string_value(x)));
+        hb__sfmt(out + l, n - l, "%s%s", i ? "/" : "", prec_upper(json_string_value(x)));
     }
 }
 
@@ -748,9 +747,10 @@ static size_t failed_evidence(evalctx *e, const measure *m, const json_t *types,
         json_t *f;
         json_array_foreach(json_object_get(cap, "failed"), j, f) {
             char name[256];
-            pfmt(name, sizeof name, "%s: %s %s %s on %s", nd->host, jstr(f, "kernel"),
-                 jstr(f, "precision"), jstr(f, "implementation"), jstr(f, "device"));
-            if (!nf) pfmt(first, fn, "%s (%s)", name, jstr(f, "reason") ? jstr(f, "reason") : "");
+            hb__sfmt(name, sizeof name, "%s: %s %s %s on %s", nd->host, jstr(f, "kernel"),
+                     jstr(f, "precision"), jstr(f, "implementation"), jstr(f, "device"));
+            if (!nf)
+                hb__sfmt(first, fn, "%s (%s)", name, jstr(f, "reason") ? jstr(f, "reason") : "");
             nf++;
             evidence(c, txtf("record %s failed verification: %s (file %s)",
                              "记录 %s 校验失败：%s（文件 %s）", name,
@@ -773,7 +773,7 @@ static int node_failures(const node *nd, const char *kernel, const char *prec, j
             continue;
         char rn[256];
         rec_name(x, rn, sizeof rn);
-        if (!first[0]) pfmt(first, fn, "%s: %s", nd->host, rn);
+        if (!first[0]) hb__sfmt(first, fn, "%s: %s", nd->host, rn);
         nf++;
         evidence(c, txtf("%s: record %s failed verification: %s (file %s)",
                          "%s：记录 %s 校验失败：%s（文件 %s）", nd->host, rn, jstr(x, "reason"),
@@ -815,7 +815,7 @@ static json_t *eval_capacity(evalctx *e, const json_t *cl) {
         if (n == 0) {
             untested = 1;
             size_t l = strlen(untested_ids);
-            pfmt(untested_ids + l, sizeof untested_ids - l, "%s%s", l ? ", " : "", nt_id(e, t));
+            hb__sfmt(untested_ids + l, sizeof untested_ids - l, "%s%s", l ? ", " : "", nt_id(e, t));
             evidence(c,
                      txtf("node type %s (%lld nodes): no tested node",
                           "节点类型 %s（%lld 个节点）：无受测节点", nt_id(e, t), (long long)count));
@@ -1057,8 +1057,8 @@ static json_t *eval_efficiency(evalctx *e, const json_t *cl) {
             if (ratio < worst) worst = ratio;
             if (ratio < min) {
                 if (!below++)
-                    pfmt(first_below, sizeof first_below, "%s %s: %.3f", nd->host,
-                         jstr(x, "device"), ratio);
+                    hb__sfmt(first_below, sizeof first_below, "%s %s: %.3f", nd->host,
+                             jstr(x, "device"), ratio);
             }
         }
         /* one line per node: its lowest ratio (every device is in nodes[].efficiency) */
@@ -1075,7 +1075,7 @@ static json_t *eval_efficiency(evalctx *e, const json_t *cl) {
                      jstr(lowest, "reference_kind"),
                      pct((char[32]){0}, 32, json_number_value(json_object_get(lowest, "ratio")))));
         if (!has) {
-            if (!missing++) pfmt(first_missing, sizeof first_missing, "%s", nd->host);
+            if (!missing++) hb__sfmt(first_missing, sizeof first_missing, "%s", nd->host);
             evidence(c, txtf("%s: no ratio (no verified %s %s record, or no reference among [%s])",
                              "%s：无比值（无 %s %s 已校验记录，或 [%s] 中无可用参考值）", nd->host,
                              kernel, prec, al));
@@ -1182,8 +1182,8 @@ static json_t *eval_energy(evalctx *e, const json_t *cl) {
         }
         if (!bestr) {
             if (!missing++)
-                pfmt(why, sizeof why, "%s: %s", nd->host,
-                     reason ? reason : "no verified record of this kernel and precision");
+                hb__sfmt(why, sizeof why, "%s: %s", nd->host,
+                         reason ? reason : "no verified record of this kernel and precision");
             evidence(c, txtf("%s: no energy figure: %s", "%s：无能耗数据：%s", nd->host,
                              reason ? reason : "no verified record of this kernel and precision"));
             continue;
@@ -1192,8 +1192,8 @@ static json_t *eval_energy(evalctx *e, const json_t *cl) {
         const char *meter = jstr(en, "meter");
         const char *scope = jstr(en, "scope");
         char meters[160];
-        pfmt(meters, sizeof meters, "%s%s%s%s", meter ? meter : "?", scope ? " (" : "",
-             scope ? scope : "", scope ? ")" : "");
+        hb__sfmt(meters, sizeof meters, "%s%s%s%s", meter ? meter : "?", scope ? " (" : "",
+                 scope ? scope : "", scope ? ")" : "");
         json_t *ent = json_pack(
             "{s:s,s:s,s:s,s:s,s:f,s:O,s:O,s:s,s:b}", "kernel", kernel, "precision", prec, "device",
             jstr(bestr, "device"), "implementation", rec_impl(bestr), "gflops_per_joule", bestv,
@@ -1205,7 +1205,7 @@ static json_t *eval_energy(evalctx *e, const json_t *cl) {
         append_once(json_object_get(nd->out, "energy"), ent, energy_key);
         if (bestv < worst) worst = bestv;
         if (bestv < min && !below++)
-            pfmt(first_below, sizeof first_below, "%s: %.3g %s", nd->host, bestv, gu);
+            hb__sfmt(first_below, sizeof first_below, "%s: %.3g %s", nd->host, bestv, gu);
         if (json_is_true(json_object_get(en, "uncertain")))
             evidence(c, txtf("%s: %.3g %s (%s, %s, uncertain)", "%s：%.3g %s（%s，%s，不确定）",
                              nd->host, bestv, gu, jstr(bestr, "device"), meters));
@@ -1485,7 +1485,7 @@ static json_t *eval_autonomy(evalctx *e, const json_t *cl, json_t *sys_aut) {
             json_decref(one);
             char f1[512] = "";
             size_t k = failed_evidence(e, m, e->all_types, c, f1, sizeof f1);
-            if (k && !first[0]) pfmt(first, sizeof first, "%s", f1);
+            if (k && !first[0]) hb__sfmt(first, sizeof first, "%s", f1);
             nf += k;
             double dom = 0, tot = 0;
             node **tn = calloc(e->nn + 1, sizeof *tn);
@@ -1590,7 +1590,7 @@ static json_t *eval_structure(evalctx *e, const json_t *cl, json_t *sys) {
                 json_array_append_new(role_types, json_string(nt_id(e, (int)t)));
         char f1[512] = "";
         size_t k = failed_evidence(e, m, role_types, c, f1, sizeof f1);
-        if (k && !first[0]) pfmt(first, sizeof first, "%s", f1);
+        if (k && !first[0]) hb__sfmt(first, sizeof first, "%s", f1);
         nf += k;
         json_decref(role_types);
         for (size_t t = 0; t < json_array_size(e->node_types); t++) {
@@ -1600,8 +1600,8 @@ static json_t *eval_structure(evalctx *e, const json_t *cl, json_t *sys) {
             if (!json_is_number(json_object_get(st, "system"))) {
                 untested = 1;
                 size_t l = strlen(untested_ids);
-                pfmt(untested_ids + l, sizeof untested_ids - l, "%s%s", l ? ", " : "",
-                     nt_id(e, (int)t));
+                hb__sfmt(untested_ids + l, sizeof untested_ids - l, "%s%s", l ? ", " : "",
+                         nt_id(e, (int)t));
                 continue;
             }
             cap[r] += json_number_value(json_object_get(st, "system"));
@@ -1655,7 +1655,7 @@ static json_t *eval_structure(evalctx *e, const json_t *cl, json_t *sys) {
     json_t *v;
     json_object_foreach((json_t *)factors, k, v) {
         size_t l = strlen(fl);
-        pfmt(fl + l, sizeof fl - l, "%s%s × %g", l ? ", " : "", k, json_number_value(v));
+        hb__sfmt(fl + l, sizeof fl - l, "%s%s × %g", l ? ", " : "", k, json_number_value(v));
     }
     json_t *st = json_pack(
         "{s:o,s:f,s:s,s:O,s:O,s:o}", "roles", rl, "total", total, "unit", jstr(norm, "unit"),
@@ -1694,9 +1694,9 @@ static json_t *eval_structure(evalctx *e, const json_t *cl, json_t *sys) {
 
 static void spec_relative(const evalctx *e, const char *file, char *out, size_t n) {
     if (file[0] == '/')
-        pfmt(out, n, "%s", file);
+        hb__sfmt(out, n, "%s", file);
     else
-        pfmt(out, n, "%s/%s", e->spec_dir, file);
+        hb__sfmt(out, n, "%s/%s", e->spec_dir, file);
 }
 
 /* Loads a meter log named by the spec. 1 loaded, 0 missing (reason in why), -1 malformed (bad
@@ -1706,12 +1706,12 @@ static int load_log(evalctx *e, const char *file, hb__power_log *log, char *why,
     spec_relative(e, file, path, sizeof path);
     memset(log, 0, sizeof *log);
     if (access(path, F_OK) != 0) {
-        pfmt(why, wn, "%s: %s", path, strerror(errno));
+        hb__sfmt(why, wn, "%s: %s", path, strerror(errno));
         return 0;
     }
     if (hb__power_log_load(path, log, e->err, e->errn) != 0) return -1;
     if (log->n < 2) {
-        pfmt(why, wn, "%s: fewer than 2 samples", path);
+        hb__sfmt(why, wn, "%s: fewer than 2 samples", path);
         hb__power_log_free(log);
         return 0;
     }
@@ -1912,7 +1912,7 @@ static void pci_id(const json_t *p, char *out, size_t n) {
     if (!v || !d) return;
     if (!strncasecmp(v, "0x", 2)) v += 2;
     if (!strncasecmp(d, "0x", 2)) d += 2;
-    pfmt(out, n, "%s:%s", v, d);
+    hb__sfmt(out, n, "%s:%s", v, d);
     for (char *c = out; *c; c++) *c = (char)tolower((unsigned char)*c);
 }
 
@@ -1927,7 +1927,7 @@ static int match_accelerator(const node *nd, const char *want) {
         char id[64];
         const char *pv = jstr(pr, "pci_vendor_id");
         if (pv) {
-            pfmt(id, sizeof id, "%s", !strncasecmp(pv, "0x", 2) ? pv + 2 : pv);
+            hb__sfmt(id, sizeof id, "%s", !strncasecmp(pv, "0x", 2) ? pv + 2 : pv);
             if (ci_contains(id, want)) return 1;
         }
     }
@@ -2016,7 +2016,7 @@ static void node_inventory(node *nd, const struct hb__catalog *cat) {
 static void device_identity(const node *nd, const char *dev, char *out, size_t n) {
     const json_t *d = dev ? find_device(nd, dev) : NULL;
     const char *name = jstr(d, "name"), *bus = jstr(json_object_get(d, "properties"), "pci_bus_id");
-    pfmt(out, n, "%s|%s|%s", dev ? dev : "", name ? name : "", bus ? bus : "");
+    hb__sfmt(out, n, "%s|%s|%s", dev ? dev : "", name ? name : "", bus ? bus : "");
 }
 
 /* The identity of a measurement of node nd's run, for pooling the runs of one host. */
@@ -2025,8 +2025,9 @@ static void measurement_key(const node *nd, const json_t *r, char *out, size_t n
     const char *op = jstr(r, "operation"), *name = jstr(impl, "name");
     char dev[400];
     device_identity(nd, jstr(r, "device"), dev, sizeof dev);
-    pfmt(out, n, "%s|%s|%s|%s|%s|%s", dev, jstr(r, "kernel") ? jstr(r, "kernel") : "",
-         jstr(r, "variant") ? jstr(r, "variant") : "", op ? op : "", rec_impl(r), name ? name : "");
+    hb__sfmt(out, n, "%s|%s|%s|%s|%s|%s", dev, jstr(r, "kernel") ? jstr(r, "kernel") : "",
+             jstr(r, "variant") ? jstr(r, "variant") : "", op ? op : "", rec_impl(r),
+             name ? name : "");
 }
 
 /* The id in the base run of device dev of an older run (ids: identity → id in the base,
@@ -2043,13 +2044,13 @@ static const char *merged_device_id(json_t *ids, json_t *devs, node *base, const
     const json_t *od = find_device(old, dev);
     if (!od) return NULL; /* nothing known of it: taken for the base's device of that id */
     char nid[400];
-    pfmt(nid, sizeof nid, "%s", dev);
+    hb__sfmt(nid, sizeof nid, "%s", dev);
     if (find_device(base, dev)) {
         const char *file = strrchr(old->path, '/');
         file = file ? file + 1 : old->path;
-        pfmt(nid, sizeof nid, "%s@%s", dev, file);
+        hb__sfmt(nid, sizeof nid, "%s@%s", dev, file);
         for (int k = 2; find_device(base, nid); k++)
-            pfmt(nid, sizeof nid, "%s@%s#%d", dev, file, k);
+            hb__sfmt(nid, sizeof nid, "%s@%s#%d", dev, file, k);
     }
     json_t *copy = json_deep_copy(od);
     json_object_set_new(copy, "id", json_string(nid));
@@ -2188,9 +2189,9 @@ static json_t *node_rated_peak(evalctx *e, node *nd) {
             known++;
             sum += json_number_value(v);
             size_t l = strlen(formula);
-            pfmt(formula + l, sizeof formula - l, "%s%s: %s", l ? "; " : "",
-                 jstr(c, "name") ? jstr(c, "name") : "?",
-                 jstr(rp, "formula") ? jstr(rp, "formula") : "?");
+            hb__sfmt(formula + l, sizeof formula - l, "%s%s: %s", l ? "; " : "",
+                     jstr(c, "name") ? jstr(c, "name") : "?",
+                     jstr(rp, "formula") ? jstr(rp, "formula") : "?");
         }
         if (known)
             json_object_set_new(out, precs[p],
@@ -2232,8 +2233,8 @@ static void roofline_add(evalctx *e, json_t *map) {
             group_of(nd, jstr(r, "device"), &g);
             const json_t *dev = find_device(nd, jstr(r, "device"));
             char label[260];
-            pfmt(label, sizeof label, "%s (%s)", g.label,
-                 jstr(dev, "type") ? jstr(dev, "type") : "device");
+            hb__sfmt(label, sizeof label, "%s (%s)", g.label,
+                     jstr(dev, "type") ? jstr(dev, "type") : "device");
             json_t *rf = json_object_get(map, label);
             if (!rf) {
                 rf = json_pack("{s:s,s:{},s:n,s:[],s:{}}", "device_type", label, "compute_roof",
@@ -2306,14 +2307,15 @@ static json_t *roofline_finish(json_t *map) {
         json_object_foreach(kinds, p, k) {
             int rated = strcmp(json_string_value(k), "rated") == 0;
             size_t l = strlen(en), m = strlen(zh);
-            pfmt(en + l, sizeof en - l, "%s%s: %s", l ? "; " : "", p,
-                 rated ? "the catalog's rated peak" : "the peak kernel's measured rate");
-            pfmt(zh + m, sizeof zh - m, "%s%s：%s", m ? "；" : "", p,
-                 rated ? "目录中的额定峰值" : "peak 内核的实测速率");
+            hb__sfmt(en + l, sizeof en - l, "%s%s: %s", l ? "; " : "", p,
+                     rated ? "the catalog's rated peak" : "the peak kernel's measured rate");
+            hb__sfmt(zh + m, sizeof zh - m, "%s%s：%s", m ? "；" : "", p,
+                     rated ? "目录中的额定峰值" : "peak 内核的实测速率");
         }
         size_t l = strlen(en), m = strlen(zh);
-        pfmt(en + l, sizeof en - l, "%sbandwidth: the best STREAM rate measured", l ? "; " : "");
-        pfmt(zh + m, sizeof zh - m, "%s带宽：实测最佳 STREAM 速率", m ? "；" : "");
+        hb__sfmt(en + l, sizeof en - l, "%sbandwidth: the best STREAM rate measured",
+                 l ? "; " : "");
+        hb__sfmt(zh + m, sizeof zh - m, "%s带宽：实测最佳 STREAM 速率", m ? "；" : "");
         json_object_set_new(rf, "roof_source", txt(en, zh));
         json_array_append(out, rf);
     }
@@ -2397,8 +2399,8 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
     if (!(e.k > 0)) e.k = 3;
     {
         char tmp[4096];
-        pfmt(tmp, sizeof tmp, "%s", spec_path);
-        pfmt(e.spec_dir, sizeof e.spec_dir, "%s", dirname(tmp));
+        hb__sfmt(tmp, sizeof tmp, "%s", spec_path);
+        hb__sfmt(e.spec_dir, sizeof e.spec_dir, "%s", dirname(tmp));
     }
     e.nodes = calloc(nresults, sizeof *e.nodes);
     if (!spec || !e.nodes) {
@@ -2596,7 +2598,7 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
             /* the Chinese text says it too */
             json_t *meth = json_object_get(o, "method");
             char zh[2048];
-            pfmt(zh, sizeof zh, "%s（不完整：部分节点类型无受测节点）", jstr(meth, "zh"));
+            hb__sfmt(zh, sizeof zh, "%s（不完整：部分节点类型无受测节点）", jstr(meth, "zh"));
             json_object_set_new(meth, "zh", json_string(zh));
         }
         json_object_set_new(o, "value", complete ? json_real(sum) : json_null());
@@ -2728,8 +2730,8 @@ typedef hb_status (*renderer)(const json_t *, const char *, FILE *);
 static hb_status write_rendered(const json_t *report, const char *dir, const char *name,
                                 renderer fn, const char *lang, char *err, size_t n) {
     char path[4200], tmp[4300];
-    pfmt(path, sizeof path, "%s/%s", dir, name);
-    pfmt(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", dir, name);
+    hb__sfmt(path, sizeof path, "%s/%s", dir, name);
+    hb__sfmt(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", dir, name);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         hb__set_err(err, n, "%s: cannot create a temporary file: %s", path, strerror(errno));
@@ -2764,7 +2766,7 @@ hb_status hb__report_write_all(const json_t *report, const char *dir, const char
     hb_status st = mkdir_p(dir, err, n);
     if (st != HB_OK) return st;
     char path[4200];
-    pfmt(path, sizeof path, "%s/report.json", dir);
+    hb__sfmt(path, sizeof path, "%s/report.json", dir);
     if ((st = hb__json_write_atomic(report, path, err, n)) != HB_OK) return st;
     if ((st = write_rendered(report, dir, "report.md", hb__report_write_md, lang, err, n)) != HB_OK)
         return st;
@@ -2800,8 +2802,8 @@ hb_status hb_report(const hb_report_options *o, hb_report_summary *sum, char *er
     char dir[4096];
     {
         char tmp[4096];
-        pfmt(tmp, sizeof tmp, "%s", o->spec);
-        pfmt(dir, sizeof dir, "%s", dirname(tmp));
+        hb__sfmt(tmp, sizeof tmp, "%s", o->spec);
+        hb__sfmt(dir, sizeof dir, "%s", dirname(tmp));
     }
     size_t i;
     json_t *x;
@@ -2809,9 +2811,9 @@ hb_status hb_report(const hb_report_options *o, hb_report_summary *sum, char *er
         char path[8200];
         const char *f = json_string_value(x);
         if (f[0] == '/')
-            pfmt(path, sizeof path, "%s", f);
+            hb__sfmt(path, sizeof path, "%s", f);
         else
-            pfmt(path, sizeof path, "%s/%s", dir, f);
+            hb__sfmt(path, sizeof path, "%s/%s", dir, f);
         if ((st = hb__catalog_add_file(cat, path, err, n)) != HB_OK) goto out;
         json_array_append_new(files, json_string(path));
     }

@@ -27,6 +27,8 @@ const char *hb__role_precision(const char *role);
    acceptance code (inventory.c, report*.c) goes into JSON, which must be valid UTF-8: jansson
    refuses the string otherwise and the text is lost. Defined in report.c. */
 void hb__utf8_cut(char *s);
+/* snprintf whose truncated result is cut on a character boundary (hb__utf8_cut). */
+void hb__sfmt(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- report.c: evaluation (docs/acceptance.md §4) ---- */
 /* One-sided 95 % Student t quantile t(0.95, df); df ≥ 1 (beyond 30: the normal 1.645). */
