@@ -1042,11 +1042,7 @@ static void section_energy(ctx *c) {
         for (size_t j = 0; j < json_array_size(en); j++) {
             const json_t *e = json_array_get(en, j);
             char g[64], jl[64], w[64];
-            double x;
-            if (hb__rnum(e, "gflops_per_joule", &x))
-                hb__rfmt_value(g, sizeof g, x, hb__renergy_unit(hb__rstr(e, "precision")));
-            else
-                snprintf(g, sizeof g, "%s", T(NO_METER));
+            hb__rfmt_energy(g, sizeof g, e, c->lang);
             hb__rfmt_member(jl, sizeof jl, e, "joules", "J");
             hb__rfmt_member(w, sizeof w, e, "watts", "W");
             out(c, "<tr><td>");

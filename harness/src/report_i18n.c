@@ -145,6 +145,14 @@ const char *hb__renergy_unit(const char *prec) {
     return hb__variant_name_is_integer(prec) ? "GOP/J" : "GFLOP/J";
 }
 
+void hb__rfmt_energy(char *buf, size_t n, const json_t *e, const char *lang) {
+    double x;
+    if (hb__rnum(e, "gflops_per_joule", &x))
+        hb__rfmt_value(buf, n, x, hb__renergy_unit(hb__rstr(e, "precision")));
+    else
+        snprintf(buf, n, "%s", hb__ui(lang, HB__UI_NO_METER));
+}
+
 const char *hb__rrate_unit(const char *prec) {
     return hb__variant_name_is_integer(prec) ? "OP/s" : "FLOP/s";
 }

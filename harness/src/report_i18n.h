@@ -158,6 +158,8 @@ const char *hb__rcapacity_unit(const json_t *report, const char *key);
 const char *hb__rrate_unit(const char *prec);
 /* GFLOP/J, or GOP/J for an integer precision (i8, i32) */
 const char *hb__renergy_unit(const char *prec);
+/* A node's energy entry's efficiency with its unit (GFLOP/J, GOP/J), or "no meter". */
+void hb__rfmt_energy(char *buf, size_t n, const json_t *e, const char *lang);
 
 /* ---- words ---- */
 const char *hb__rverdict_word(const char *lang, const char *verdict); /* NULL if unknown */
