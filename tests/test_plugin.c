@@ -132,6 +132,63 @@ static void test_good_plugin_runs(void **state) {
     rmdir(dir);
 }
 
+/* A repetition whose untimed part (here a reset that sleeps 4 ms) dwarfs the timed one (a few
+   microseconds): repetitions counted from the timed part alone would take 100000 x 4 ms. The
+   runner's wall-clock limit stops the loop and the record says so, with its figures. */
+static void test_wall_limit_stops_slow_resets(void **state) {
+    (void)state;
+    char dir[] = "/tmp/hb-test-plugin-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char out[256];
+    snprintf(out, sizeof out, "%s/slow.json", dir);
+    setenv("HB_FAKE_RESET_SLEEP_MS", "4", 1);
+    hb_context *ctx = make_ctx(HB_PLUGIN_GOOD_DIR);
+    hb_run_options o;
+    hb_run_options_default(&o, HB_SUITE_QUICK);
+    o.devices = "fake:0";
+    o.kernels = "stream";
+    o.precisions = "f32";
+    o.impl_mask = HB_IMPL_MASK_BASE;
+    o.min_time = 0.1;
+    o.size.n = 1000;
+    o.meters = "none";
+    o.idle_seconds = 0;
+    o.output = out;
+    o.command_line = "test_plugin";
+    hb_run_summary sum;
+    char err[1024] = "";
+    hb_status s = hb_run(ctx, &o, &sum, NULL, err, sizeof err);
+    hb_context_destroy(ctx);
+    unsetenv("HB_FAKE_RESET_SLEEP_MS");
+    if (s != HB_OK) fail_msg("hb_run: %s: %s", hb_status_name(s), err);
+    assert_int_equal(sum.total, 4);
+    assert_int_equal(sum.ok, 4);
+    json_error_t je;
+    json_t *doc = json_load_file(out, 0, &je);
+    if (!doc) fail_msg("%s: %s (line %d)", out, je.text, je.line);
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(doc, "records"), i, r) {
+        json_t *tm = json_object_get(r, "timing");
+        double limit = json_number_value(json_object_get(tm, "wall_limit"));
+        double loop = json_number_value(json_object_get(tm, "loop_seconds"));
+        long long reps = json_integer_value(json_object_get(tm, "repetitions"));
+        assert_double_equal(limit, 3 * 0.1 + 1.0, 1e-9);
+        assert_string_equal(json_string_value(json_object_get(tm, "stopped_by")), "wall_limit");
+        assert_true(json_is_false(json_object_get(tm, "min_time_reached")));
+        /* stopped within one repetition of the limit, not after 100000 of them */
+        if (!(loop >= limit && loop < limit + 0.5))
+            fail_msg("loop %.3f s for a wall limit of %.3f s", loop, limit);
+        assert_true(reps >= 5 && reps < 1000);
+        const char *why = json_string_value(json_object_get(r, "reason"));
+        if (!strstr(why, "wall-clock limit")) fail_msg("reason: %s", why);
+    }
+    json_decref(doc);
+    assert_int_equal(hb_result_check_file(out, err, sizeof err), HB_OK);
+    unlink(out);
+    rmdir(dir);
+}
+
 static void test_bad_abi_rejected(void **state) {
     (void)state;
     hb_context *ctx = make_ctx(HB_PLUGIN_BAD_DIR);
@@ -233,9 +290,13 @@ static void test_faulty_plugin_records(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_plugin_registers), cmocka_unit_test(test_good_plugin_runs),
-        cmocka_unit_test(test_bad_abi_rejected),      cmocka_unit_test(test_bad_then_good_on_path),
-        cmocka_unit_test(test_no_plugin_path),        cmocka_unit_test(test_faulty_plugin_records),
+        cmocka_unit_test(test_good_plugin_registers),
+        cmocka_unit_test(test_good_plugin_runs),
+        cmocka_unit_test(test_bad_abi_rejected),
+        cmocka_unit_test(test_bad_then_good_on_path),
+        cmocka_unit_test(test_no_plugin_path),
+        cmocka_unit_test(test_faulty_plugin_records),
+        cmocka_unit_test(test_wall_limit_stops_slow_resets),
     };
     return cmocka_run_group_tests_name("plugin", tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include "hb_test.h"
 
 #include "hetbench/hetbench.h"
+#include "internal.h"
 
 #define EPS 1e-12
 
@@ -142,6 +143,16 @@ static void test_calibrate_reps(void **state) {
     assert_int_equal(hb_calibrate_reps(0.5, 0.0, 5, 1000), 5);
 }
 
+static void test_wall_limit(void **state) {
+    (void)state;
+    /* the larger of min_time and the energy window, three times, plus a second */
+    assert_double_equal(hb__wall_limit(0.2, 0.0), 1.6, EPS);
+    assert_double_equal(hb__wall_limit(0.2, 1.0), 4.0, EPS);
+    assert_double_equal(hb__wall_limit(1.0, 10.0), 31.0, EPS);
+    assert_double_equal(hb__wall_limit(0.0, 0.0), 1.0, EPS);
+    assert_double_equal(hb__wall_limit(NAN, -1.0), 1.0, EPS);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_odd_median_min_max_mean),
@@ -154,6 +165,7 @@ int main(void) {
         cmocka_unit_test(test_input_not_modified),
         cmocka_unit_test(test_invalid_args),
         cmocka_unit_test(test_calibrate_reps),
+        cmocka_unit_test(test_wall_limit),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }

@@ -462,10 +462,22 @@ double hb__energy_needed_window(const hb__energy *E, double cap) {
     return need < cap ? need : cap;
 }
 
+/* A reading at a window boundary, for the cheap meters, unless the meter's newest reading is
+   younger than the meter's own update period (RAPL ~1 ms, NVML ~100 ms): such a reading adds
+   nothing to the interpolation at the boundary, and a repetition of a few microseconds with a
+   window of its own (latency, transfer) would otherwise read the meter twice per repetition:
+   on a GPU VM two NVML reads cost milliseconds, a hundred times the repetition. */
 void hb__energy_mark(hb__energy *E) {
     if (!E) return;
-    for (size_t i = 0; i < E->nm; i++)
-        if (E->ms[i].m->cheap) read_meter(&E->ms[i]);
+    double now = hb__now();
+    for (size_t i = 0; i < E->nm; i++) {
+        mstate *st = &E->ms[i];
+        if (!st->m->cheap) continue;
+        pthread_mutex_lock(&st->mu);
+        int fresh = st->s.n && now - st->s.t[st->s.n - 1] < st->m->resolution;
+        pthread_mutex_unlock(&st->mu);
+        if (!fresh) read_meter(st);
+    }
 }
 
 void hb__energy_add_window(hb__energy *E, double t0, double t1, int reps) {

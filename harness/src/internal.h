@@ -128,6 +128,8 @@ const char *hb__cpu_binding(void);       /* "core", "none (...)" */
 const char *hb__cpu_memory_policy(void); /* "first-touch by bound threads" ... */
 
 /* ---- suites.c ---- */
+/* Wall-clock limit (s) of a measurement's timed loop, for its min_time and energy window. */
+double hb__wall_limit(double min_time, double energy_window);
 double hb__suite_default_min_time(hb_suite s);
 const char *hb__suite_name(hb_suite s);
 double hb__suite_default_energy_window(hb_suite s);

@@ -538,12 +538,24 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     window_hooks hooks = {env->energy, NULL};
     int done = 0;
     double measured = 0.0, span_start = 0.0, span_end = 0.0, window_time = 0.0;
+    /* The loop's wall clock is bounded too. What is timed can be a small part of a repetition:
+       a launch of 10 µs whose reset takes as long, a copy of 1 ms after a reset that rewrites
+       64 MiB. Repetitions counted from the timed part alone (to reach min_time, or an energy
+       window of 1 to 10 s) then take minutes. The limit is hb__wall_limit(min_time, window);
+       past it, with at least min_reps repetitions, the loop stops and the record says so. */
+    double wall_limit = hb__wall_limit(env->min_time, need_window);
+    double loop_start = hb__now();
+    int wall_stop = 0;
     if (!per_rep) hb__energy_mark(env->energy);
     /* the calibrated count, and more if the repetitions ran faster than the calibration run
        said, until the measured time reaches min_time and the window is long enough for the
-       energy meters (bounded by max_reps) */
+       energy meters (bounded by max_reps and the wall limit) */
     while ((done < reps || measured < env->min_time || window_time < need_window) &&
            done < o->max_reps && !g_signals) {
+        if (done >= o->min_reps && hb__now() - loop_start > wall_limit) {
+            wall_stop = 1;
+            break;
+        }
         if (done == cap) {
             int ncap = cap * 2 < o->max_reps ? cap * 2 : o->max_reps;
             double *ns = realloc(samples, (size_t)ncap * sizeof *ns);
@@ -590,6 +602,7 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
         done++;
         window_time = per_rep ? measured : span_end - span_start;
     }
+    double loop_seconds = hb__now() - loop_start;
     if (!per_rep) {
         hb__energy_mark(env->energy);
         if (done > 0) hb__energy_add_window(env->energy, span_start, span_end, done);
@@ -678,6 +691,13 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     json_object_set_new(tm, "measured_total", json_real(measured));
     /* max_reps can stop a very fast kernel short of min_time: say so */
     json_object_set_new(tm, "min_time_reached", json_boolean(measured >= env->min_time));
+    json_object_set_new(tm, "loop_seconds", json_real(loop_seconds));
+    json_object_set_new(tm, "wall_limit", json_real(wall_limit));
+    json_object_set_new(tm, "stopped_by",
+                        json_string(wall_stop ? "wall_limit"
+                                    : done >= o->max_reps && measured < env->min_time
+                                        ? "max_reps"
+                                        : "min_time"));
     json_object_set_new(tm, "median", json_real(st.median));
     json_object_set_new(tm, "min", json_real(st.min));
     json_object_set_new(tm, "max", json_real(st.max));
@@ -741,10 +761,17 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     if (measured >= env->min_time)
         set_status(rec, rs, "verified before and after timing");
     else {
-        snprintf(msg, sizeof msg,
-                 "verified before and after timing; measured %.3g s in %d repetitions (the "
-                 "--max-reps cap), less than --min-time %.3g s",
-                 measured, done, env->min_time);
+        if (wall_stop)
+            snprintf(msg, sizeof msg,
+                     "verified before and after timing; measured %.3g s in %d repetitions, less "
+                     "than --min-time %.3g s: the repetitions' untimed part (resets, waits) "
+                     "took the loop to its wall-clock limit of %.3g s",
+                     measured, done, env->min_time, wall_limit);
+        else
+            snprintf(msg, sizeof msg,
+                     "verified before and after timing; measured %.3g s in %d repetitions (the "
+                     "--max-reps cap), less than --min-time %.3g s",
+                     measured, done, env->min_time);
         set_status(rec, rs, msg);
     }
 out_impl:

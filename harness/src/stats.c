@@ -82,3 +82,13 @@ int hb_calibrate_reps(double t_once, double min_time, int min_reps, int max_reps
     if (want > (double)max_reps) return max_reps;
     return (int)want;
 }
+
+/* The wall-clock limit of a measurement's timed loop: three times what the loop has to
+   collect (min_time of timed runs, an energy window) plus a second, so that a repetition
+   whose untimed part (reset, wait) is twice its timed part still reaches its goal, and one
+   whose untimed part dominates stops in seconds, not minutes. */
+double hb__wall_limit(double min_time, double energy_window) {
+    double goal = min_time > energy_window ? min_time : energy_window;
+    if (!(goal > 0.0) || !isfinite(goal)) goal = 0.0;
+    return 3.0 * goal + 1.0;
+}

@@ -2,11 +2,15 @@
  * one device and its own base "stream" implementation (plain loops, f64 and f32), plus a
  * deliberately faulty "peak" one: in f64 its first timed repetition fails (a device error in
  * the middle of a measurement), in f32 it leaves the last element unwritten (a wrong result).
+ * The base one has a reset that sleeps HB_FAKE_RESET_SLEEP_MS milliseconds when that is set
+ * (a repetition whose untimed part dwarfs the timed one, as a GPU launch with a reset).
  * Built twice: once as is, once with -DFAKE_BAD_ABI (abi_version = HB_PLATFORM_ABI + 1),
  * which hetbench must reject. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hetbench/platform.h"
 
@@ -110,6 +114,17 @@ static hb_status fake_stream_run(void *state) {
     return HB_OK;
 }
 
+static hb_status fake_stream_reset(void *state) {
+    (void)state;
+    const char *ms = getenv("HB_FAKE_RESET_SLEEP_MS");
+    long v = ms ? strtol(ms, NULL, 10) : 0;
+    if (v > 0) {
+        struct timespec ts = {v / 1000, (v % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return HB_OK;
+}
+
 /* The faulty implementation: run 1 is the verification run, run 2 the warm-up. */
 static hb_status faulty_stream_run(void *state) {
     fake_stream *st = state;
@@ -160,6 +175,7 @@ static const hb_impl fake_impls[] = {
         .variants = HB_VARIANT_BIT(HB_F64) | HB_VARIANT_BIT(HB_F32),
         .supports = fake_stream_supports,
         .setup = fake_stream_setup,
+        .reset = fake_stream_reset,
         .run = fake_stream_run,
         .teardown = fake_stream_teardown,
         .detail = fake_stream_detail,
