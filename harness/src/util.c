@@ -302,3 +302,23 @@ void hb__utf8_fix(char *s) {
         }
     }
 }
+
+/* Device properties (hb_device_info.props), shared by the built-in platforms. A number keeps
+   full precision in .number; its text is %.15g (3352.32, not 3352.3200000000002). A property
+   past HB_MAX_PROPS is dropped. */
+void hb__prop_text(hb_device_info *o, const char *k, const char *v) {
+    if (o->nprops >= HB_MAX_PROPS) return;
+    hb_prop *p = &o->props[o->nprops++];
+    snprintf(p->key, sizeof p->key, "%s", k);
+    snprintf(p->value, sizeof p->value, "%s", v);
+    p->is_number = 0;
+}
+
+void hb__prop_num(hb_device_info *o, const char *k, double v) {
+    if (o->nprops >= HB_MAX_PROPS) return;
+    hb_prop *p = &o->props[o->nprops++];
+    snprintf(p->key, sizeof p->key, "%s", k);
+    snprintf(p->value, sizeof p->value, "%.15g", v);
+    p->number = v;
+    p->is_number = 1;
+}

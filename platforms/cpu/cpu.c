@@ -116,23 +116,6 @@ static int cpu_device_count(void *ctx) {
     return 1;
 }
 
-static void prop_text(hb_device_info *o, const char *k, const char *v) {
-    if (o->nprops >= HB_MAX_PROPS) return;
-    hb_prop *p = &o->props[o->nprops++];
-    snprintf(p->key, sizeof p->key, "%s", k);
-    snprintf(p->value, sizeof p->value, "%s", v);
-    p->is_number = 0;
-}
-
-static void prop_num(hb_device_info *o, const char *k, double v) {
-    if (o->nprops >= HB_MAX_PROPS) return;
-    hb_prop *p = &o->props[o->nprops++];
-    snprintf(p->key, sizeof p->key, "%s", k);
-    snprintf(p->value, sizeof p->value, "%.17g", v);
-    p->number = v;
-    p->is_number = 1;
-}
-
 static hb_status cpu_device_info(void *ctx, int index, hb_device_info *o) {
     (void)ctx;
     if (index != 0) return HB_E_INVALID;
@@ -149,15 +132,15 @@ static hb_status cpu_device_info(void *ctx, int index, hb_device_info *o) {
         const char *vendor = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUVendor") : NULL;
         if (model) snprintf(o->name, sizeof o->name, "%s", model);
         if (vendor) snprintf(o->vendor, sizeof o->vendor, "%s", vendor);
-        prop_num(o, "sockets", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE));
-        prop_num(o, "numa_nodes", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE));
-        prop_num(o, "cores", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE));
-        prop_num(o, "pus", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU));
+        hb__prop_num(o, "sockets", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE));
+        hb__prop_num(o, "numa_nodes", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE));
+        hb__prop_num(o, "cores", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE));
+        hb__prop_num(o, "pus", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU));
     }
-    prop_num(o, "threads", hb__cpu_threads());
-    prop_text(o, "binding", hb__cpu_binding());
-    prop_text(o, "memory_policy", hb__cpu_memory_policy());
-    prop_text(o, "base_gemm_isa", hb__gemm_isa());
+    hb__prop_num(o, "threads", hb__cpu_threads());
+    hb__prop_text(o, "binding", hb__cpu_binding());
+    hb__prop_text(o, "memory_policy", hb__cpu_memory_policy());
+    hb__prop_text(o, "base_gemm_isa", hb__gemm_isa());
     return HB_OK;
 }
 

@@ -244,23 +244,6 @@ static int cuda_device_count(void *pctx) {
     return pctx ? ((cuda_ctx *)pctx)->ndevs : 0;
 }
 
-static void prop_text(hb_device_info *o, const char *k, const char *v) {
-    if (o->nprops >= HB_MAX_PROPS) return;
-    hb_prop *p = &o->props[o->nprops++];
-    snprintf(p->key, sizeof p->key, "%s", k);
-    snprintf(p->value, sizeof p->value, "%s", v);
-    p->is_number = 0;
-}
-
-static void prop_num(hb_device_info *o, const char *k, double v) {
-    if (o->nprops >= HB_MAX_PROPS) return;
-    hb_prop *p = &o->props[o->nprops++];
-    snprintf(p->key, sizeof p->key, "%s", k);
-    snprintf(p->value, sizeof p->value, "%.17g", v);
-    p->number = v;
-    p->is_number = 1;
-}
-
 /* The tensor-core input formats of a compute capability (what cuBLAS can run there). */
 static void tensor_formats(const hb__cuda_device *cd, char *out, size_t n) {
     int cc = cd->cc_major * 10 + cd->cc_minor;
@@ -283,40 +266,40 @@ static hb_status cuda_device_info(void *pctx, int index, hb_device_info *o) {
     o->mem_bytes = cd->total_mem;
     o->llc_bytes_total = cd->l2_bytes > 0 ? (uint64_t)cd->l2_bytes : 0;
     char buf[96];
-    prop_text(o, "device_name", cd->name);
+    hb__prop_text(o, "device_name", cd->name);
     snprintf(buf, sizeof buf, "%d.%d", cd->cc_major, cd->cc_minor);
-    prop_text(o, "compute_capability", buf);
-    prop_num(o, "sm_count", cd->sm_count);
-    prop_num(o, "clock_mhz", cd->clock_khz / 1000.0);
-    prop_num(o, "memory_clock_mhz", cd->mem_clock_khz / 1000.0);
-    prop_num(o, "memory_bus_width_bits", cd->bus_width);
+    hb__prop_text(o, "compute_capability", buf);
+    hb__prop_num(o, "sm_count", cd->sm_count);
+    hb__prop_num(o, "clock_mhz", cd->clock_khz / 1000.0);
+    hb__prop_num(o, "memory_clock_mhz", cd->mem_clock_khz / 1000.0);
+    hb__prop_num(o, "memory_bus_width_bits", cd->bus_width);
     /* double data rate: 2 transfers per clock over the bus */
-    prop_num(o, "memory_bandwidth_theoretical_gbs",
-             2.0 * cd->mem_clock_khz * 1e3 * (cd->bus_width / 8.0) * 1e-9);
-    prop_num(o, "global_mem", (double)cd->total_mem);
-    prop_num(o, "l2_cache", (double)cd->l2_bytes);
-    prop_num(o, "shared_mem_per_sm", (double)cd->smem_per_sm);
-    prop_num(o, "shared_mem_per_block_optin", (double)cd->smem_optin);
-    prop_text(o, "pci_bus_id", cd->pci_bus_id);
+    hb__prop_num(o, "memory_bandwidth_theoretical_gbs",
+                 2.0 * cd->mem_clock_khz * 1e3 * (cd->bus_width / 8.0) * 1e-9);
+    hb__prop_num(o, "global_mem", (double)cd->total_mem);
+    hb__prop_num(o, "l2_cache", (double)cd->l2_bytes);
+    hb__prop_num(o, "shared_mem_per_sm", (double)cd->smem_per_sm);
+    hb__prop_num(o, "shared_mem_per_block_optin", (double)cd->smem_optin);
+    hb__prop_text(o, "pci_bus_id", cd->pci_bus_id);
     snprintf(buf, sizeof buf, "0x%04x", cd->pci_ids & 0xffffu);
-    prop_text(o, "pci_vendor_id", buf);
+    hb__prop_text(o, "pci_vendor_id", buf);
     snprintf(buf, sizeof buf, "0x%04x", (cd->pci_ids >> 16) & 0xffffu);
-    prop_text(o, "pci_device_id", buf);
-    prop_text(o, "uuid", cd->uuid);
+    hb__prop_text(o, "pci_device_id", buf);
+    hb__prop_text(o, "uuid", cd->uuid);
     version_text(c->driver_version, buf, sizeof buf);
-    prop_text(o, "driver_version", buf);
+    hb__prop_text(o, "driver_version", buf);
     version_text(c->runtime_version, buf, sizeof buf);
-    prop_text(o, "runtime_version", buf);
-    prop_num(o, "cuda_ordinal", cd->ordinal);
-    prop_text(o, "ecc", cd->ecc ? "on" : "off");
-    prop_text(o, "integrated", cd->integrated ? "yes" : "no");
-    prop_text(o, "kernel_timeout", cd->timeout ? "yes (display watchdog)" : "no");
-    prop_num(o, "async_copy_engines", cd->async_engines);
+    hb__prop_text(o, "runtime_version", buf);
+    hb__prop_num(o, "cuda_ordinal", cd->ordinal);
+    hb__prop_text(o, "ecc", cd->ecc ? "on" : "off");
+    hb__prop_text(o, "integrated", cd->integrated ? "yes" : "no");
+    hb__prop_text(o, "kernel_timeout", cd->timeout ? "yes (display watchdog)" : "no");
+    hb__prop_num(o, "async_copy_engines", cd->async_engines);
     tensor_formats(cd, buf, sizeof buf);
-    prop_text(o, "tensor_core_formats", buf);
-    prop_text(o, "fp64", "yes");
-    prop_text(o, "fp16", "yes");
-    prop_num(o, "timer_resolution_ns", 500); /* cudaEventElapsedTime: ~0.5 µs */
+    hb__prop_text(o, "tensor_core_formats", buf);
+    hb__prop_text(o, "fp64", "yes");
+    hb__prop_text(o, "fp16", "yes");
+    hb__prop_num(o, "timer_resolution_ns", 500); /* cudaEventElapsedTime: ~0.5 µs */
     return HB_OK;
 }
 

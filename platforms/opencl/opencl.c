@@ -364,23 +364,6 @@ static int ocl_device_count(void *pctx) {
     return pctx ? ((ocl_ctx *)pctx)->ndevs : 0;
 }
 
-static void prop_text(hb_device_info *o, const char *k, const char *v) {
-    if (o->nprops >= HB_MAX_PROPS) return;
-    hb_prop *p = &o->props[o->nprops++];
-    snprintf(p->key, sizeof p->key, "%s", k);
-    snprintf(p->value, sizeof p->value, "%s", v);
-    p->is_number = 0;
-}
-
-static void prop_num(hb_device_info *o, const char *k, double v) {
-    if (o->nprops >= HB_MAX_PROPS) return;
-    hb_prop *p = &o->props[o->nprops++];
-    snprintf(p->key, sizeof p->key, "%s", k);
-    snprintf(p->value, sizeof p->value, "%.17g", v);
-    p->number = v;
-    p->is_number = 1;
-}
-
 static hb_status ocl_device_info(void *pctx, int index, hb_device_info *o) {
     ocl_ctx *c = pctx;
     if (!c || index < 0 || index >= c->ndevs) return HB_E_INVALID;
@@ -401,26 +384,26 @@ static hb_status ocl_device_info(void *pctx, int index, hb_device_info *o) {
         cache = 0;
     o->llc_bytes_total = cache;
     char buf[64];
-    prop_text(o, "platform", od->platform_name);
-    prop_text(o, "device_name", od->name);
-    prop_text(o, "vendor", od->vendor);
+    hb__prop_text(o, "platform", od->platform_name);
+    hb__prop_text(o, "device_name", od->name);
+    hb__prop_text(o, "vendor", od->vendor);
     snprintf(buf, sizeof buf, "0x%04x", (unsigned)od->vendor_id);
-    prop_text(o, "pci_vendor_id", buf);
-    if (od->pci_bus_id[0]) prop_text(o, "pci_bus_id", od->pci_bus_id);
-    prop_text(o, "device_version", od->version);
-    prop_text(o, "driver_version", od->driver);
-    prop_text(o, "opencl_c_version", od->c_version);
-    prop_num(o, "compute_units", od->compute_units);
-    prop_num(o, "clock_mhz", od->clock_mhz);
-    prop_num(o, "global_mem", (double)od->global_mem);
-    prop_num(o, "global_mem_cache", (double)cache);
-    prop_num(o, "local_mem", (double)od->local_mem);
-    prop_num(o, "max_alloc", (double)od->max_alloc);
-    prop_num(o, "max_work_group_size", (double)od->max_wg);
-    prop_text(o, "fp64", od->has_fp64 ? "yes" : "no");
-    prop_text(o, "fp16", od->has_fp16 ? "yes" : "no");
-    prop_text(o, "int8_dot", od->has_int8_dot ? "yes" : "no");
-    prop_num(o, "timer_resolution_ns", od->timer_resolution * 1e9);
+    hb__prop_text(o, "pci_vendor_id", buf);
+    if (od->pci_bus_id[0]) hb__prop_text(o, "pci_bus_id", od->pci_bus_id);
+    hb__prop_text(o, "device_version", od->version);
+    hb__prop_text(o, "driver_version", od->driver);
+    hb__prop_text(o, "opencl_c_version", od->c_version);
+    hb__prop_num(o, "compute_units", od->compute_units);
+    hb__prop_num(o, "clock_mhz", od->clock_mhz);
+    hb__prop_num(o, "global_mem", (double)od->global_mem);
+    hb__prop_num(o, "global_mem_cache", (double)cache);
+    hb__prop_num(o, "local_mem", (double)od->local_mem);
+    hb__prop_num(o, "max_alloc", (double)od->max_alloc);
+    hb__prop_num(o, "max_work_group_size", (double)od->max_wg);
+    hb__prop_text(o, "fp64", od->has_fp64 ? "yes" : "no");
+    hb__prop_text(o, "fp16", od->has_fp16 ? "yes" : "no");
+    hb__prop_text(o, "int8_dot", od->has_int8_dot ? "yes" : "no");
+    hb__prop_num(o, "timer_resolution_ns", od->timer_resolution * 1e9);
     return HB_OK;
 }
 
