@@ -125,6 +125,7 @@ static void test_good_plugin_runs(void **state) {
         assert_string_equal(json_string_value(json_object_get(rate, "unit")), "GB/s");
         json_t *tm = json_object_get(r, "timing");
         assert_true(json_integer_value(json_object_get(tm, "repetitions")) >= 5);
+        assert_string_equal(json_string_value(json_object_get(tm, "stopped_by")), "goal");
     }
     json_decref(doc);
     assert_int_equal(hb_result_check_file(out, err, sizeof err), HB_OK);

@@ -693,11 +693,14 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
     json_object_set_new(tm, "min_time_reached", json_boolean(measured >= env->min_time));
     json_object_set_new(tm, "loop_seconds", json_real(loop_seconds));
     json_object_set_new(tm, "wall_limit", json_real(wall_limit));
-    json_object_set_new(tm, "stopped_by",
-                        json_string(wall_stop ? "wall_limit"
-                                    : done >= o->max_reps && measured < env->min_time
-                                        ? "max_reps"
-                                        : "min_time"));
+    /* why the loop ended: its goal (the calibrated count, min_time and the energy window all
+       reached), --max-reps, the wall-clock limit, or no memory for more samples */
+    const char *stop = wall_stop ? "wall_limit"
+                       : done >= reps && measured >= env->min_time && window_time >= need_window
+                           ? "goal"
+                       : done >= o->max_reps ? "max_reps"
+                                             : "memory";
+    json_object_set_new(tm, "stopped_by", json_string(stop));
     json_object_set_new(tm, "median", json_real(st.median));
     json_object_set_new(tm, "min", json_real(st.min));
     json_object_set_new(tm, "max", json_real(st.max));
