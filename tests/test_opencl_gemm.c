@@ -174,6 +174,18 @@ static void test_f16(void **state) {
 }
 
 /* The search runs once per device and variant: a second setup reuses the choice. */
+/* The search problem grows with the device: the largest tile (128x128) must still give every
+   compute unit two work-groups, else a big GPU idles and the search picks the smallest tile. */
+static void test_search_size(void **state) {
+    (void)state;
+    assert_int_equal(hb__gemm_ocl_search_n(1), 512);
+    assert_int_equal(hb__gemm_ocl_search_n(2), 512);    /* PoCL on CI's 2 cores: as before */
+    assert_int_equal(hb__gemm_ocl_search_n(16), 768);   /* 6² = 36 >= 32 */
+    assert_int_equal(hb__gemm_ocl_search_n(80), 1664);  /* 13² = 169 >= 160 */
+    assert_int_equal(hb__gemm_ocl_search_n(132), 2048); /* H100: 17 x 128, capped */
+    assert_int_equal(hb__gemm_ocl_search_n(0xffffffffu), 2048);
+}
+
 static void test_search_cached(void **state) {
     (void)state;
     if (opencl_devices() == 0) skip();
@@ -210,9 +222,8 @@ static int group_teardown(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_base_f32_f64),
-        cmocka_unit_test(test_peak_f32_f64),
-        cmocka_unit_test(test_f16),
+        cmocka_unit_test(test_base_f32_f64),  cmocka_unit_test(test_peak_f32_f64),
+        cmocka_unit_test(test_f16),           cmocka_unit_test(test_search_size),
         cmocka_unit_test(test_search_cached),
     };
     return cmocka_run_group_tests_name("opencl_gemm", tests, group_setup, group_teardown);

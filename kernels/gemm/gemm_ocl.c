@@ -3,7 +3,8 @@
  *
  * Tile parameters are chosen per device and variant: at first use, every candidate of a small
  * table that fits the device (work-group size, local memory) is built and timed with profiling
- * events on a SEARCH_N³ problem; the fastest whose result checks against a host reference
+ * events on an N³ problem (search_n: N large enough that the largest tile still gives every
+ * compute unit two work-groups); the fastest whose result checks against a host reference
  * wins. The choice is cached for the process and named in detail(). Programs are built in
  * setup (hb__ocl_program caches them), never in run(). */
 #include <math.h>
@@ -30,7 +31,29 @@ static const tile_cfg candidates[] = {
     {32, 32, 16, 2, 2, 1},
 };
 #define NCANDIDATES ((int)(sizeof candidates / sizeof *candidates))
-#define SEARCH_N 512
+/* The search problem: N = 512, or more on a device of many compute units. At a fixed 512 a
+   128x128 tile makes 16 work-groups, and an H100's 132 SMs mostly idled while the 32x32 tile's
+   256 work-groups filled them: the search chose 32x32 (5.2 TFLOP/s at 512), which then ran
+   n = 4096 at 0.22 of cuBLAS. N is the smallest multiple of 128 with (N/128)² >= 2 x compute
+   units, within [512, 2048] (2048: 17 GFLOP per run; 4 runs per candidate, 4 more for the
+   winner). A CPU device of 2 compute units (PoCL in CI) keeps 512, one of 16 gets 768. */
+#define SEARCH_TILE_MAX 128
+int hb__gemm_ocl_search_n(unsigned compute_units) {
+    int t = 1;
+    while ((long long)t * t < 2LL * (long long)compute_units) t++;
+    int n = t * SEARCH_TILE_MAX;
+    return n < 512 ? 512 : n > 2048 ? 2048 : n;
+}
+/* HB_GEMM_OCL_SEARCH_N overrides it (64 .. 8192): to tune for another size class, or to test */
+static int search_n(const hb__ocl_device *od) {
+    const char *e = getenv("HB_GEMM_OCL_SEARCH_N");
+    if (e && *e) {
+        char *end;
+        long v = strtol(e, &end, 10);
+        if (!*end && v >= 64 && v <= 8192) return (int)v;
+    }
+    return hb__gemm_ocl_search_n(od->compute_units);
+}
 
 typedef struct tuned {
     cl_device_id device;
@@ -99,7 +122,7 @@ static double search_value(uint64_t stream, size_t i) {
 /* One candidate on the search problem: best of 3 timed runs after a warm-up (s), < 0 when it
    cannot run here (does not build, too many resources ...); then why says so, unless it
    already holds an earlier candidate's reason. */
-static double time_candidate(hb__ocl_device *od, const tile_cfg *c, hb_variant v, cl_mem A,
+static double time_candidate(hb__ocl_device *od, const tile_cfg *c, hb_variant v, int N, cl_mem A,
                              cl_mem B, cl_mem C, char *why, size_t wn) {
     char opts[192], err[512];
     options_of(c, v, opts, sizeof opts);
@@ -116,9 +139,9 @@ static double time_candidate(hb__ocl_device *od, const tile_cfg *c, hb_variant v
         return -1;
     }
     double best = -1;
-    if (set_args(k, SEARCH_N, SEARCH_N, SEARCH_N, A, B, C) == CL_SUCCESS) {
+    if (set_args(k, N, N, N, A, B, C) == CL_SUCCESS) {
         size_t g[2], l[2];
-        global_size(c, SEARCH_N, SEARCH_N, g, l);
+        global_size(c, N, N, g, l);
         for (int it = 0; it < 4; it++) {
             cl_event ev = NULL;
             e = clEnqueueNDRangeKernel(od->queue, k, 2, NULL, g, l, 0, NULL, &ev);
@@ -141,8 +164,7 @@ static double time_candidate(hb__ocl_device *od, const tile_cfg *c, hb_variant v
 
 /* Checks C of the search problem on 128 sampled entries against a long double reference, with
    the rigorous bound 2·k·u·Σ|a||b| (plus a tiny absolute floor). */
-static int check_search(const void *hA, const void *hB, const void *hC, hb_variant v) {
-    const int N = SEARCH_N;
+static int check_search(const void *hA, const void *hB, const void *hC, hb_variant v, int N) {
     const double u = v == HB_F64 ? 0x1p-53 : 0x1p-24;
     for (int s = 0; s < 128; s++) {
         uint64_t r = hb__rand_u64(0x7e57ULL, 99, (uint64_t)s);
@@ -175,7 +197,8 @@ static hb_status fail(hb_status s, char *err, size_t n, const char *fmt, const c
 
 /* The search itself (tune_lock held). */
 static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, size_t n) {
-    const size_t N = SEARCH_N, ni = N * N;
+    const int sn = search_n(od);
+    const size_t N = (size_t)sn, ni = N * N;
     size_t es = in_size(v), os = out_size(v);
     void *hA = malloc(ni * es), *hB = malloc(ni * es), *hC = malloc(ni * os);
     cl_mem A = NULL, B = NULL, C = NULL;
@@ -209,7 +232,7 @@ static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, s
         secs[c] = -1;
         if (!fits(od, &cfg, v)) continue;
         tried++;
-        secs[c] = time_candidate(od, &cfg, v, A, B, C, why, sizeof why);
+        secs[c] = time_candidate(od, &cfg, v, sn, A, B, C, why, sizeof why);
     }
     /* the fastest candidate whose result is right */
     int done[NCANDIDATES] = {0};
@@ -230,9 +253,9 @@ static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, s
         /* rerun the winner on fresh junk output, then check it */
         memset(hC, 0xff, ni * os);
         if (hb__ocl_write(od, C, hC, ni * os, err, n) != HB_OK) continue;
-        if (time_candidate(od, &cfg, v, A, B, C, why, sizeof why) < 0) continue;
+        if (time_candidate(od, &cfg, v, sn, A, B, C, why, sizeof why) < 0) continue;
         if (hb__ocl_read(od, C, hC, ni * os, err, n) != HB_OK) continue;
-        if (!check_search(hA, hB, hC, v)) continue;
+        if (!check_search(hA, hB, hC, v, sn)) continue;
         t->cfg = cfg;
         t->tried = tried;
         t->gflops = 2.0 * (double)N * (double)N * (double)N / secs[best] * 1e-9;
@@ -240,8 +263,8 @@ static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, s
         snprintf(t->detail, sizeof t->detail,
                  "tiles TM=%d,TN=%d,TK=%d,WM=%d,WN=%d,VW=%d chosen by search among %d on %s "
                  "(%.1f GFLOP/s at %dx%dx%d)",
-                 cfg.tm, cfg.tn, cfg.tk, cfg.wm, cfg.wn, cfg.vw, tried, od->name, t->gflops,
-                 SEARCH_N, SEARCH_N, SEARCH_N);
+                 cfg.tm, cfg.tn, cfg.tk, cfg.wm, cfg.wn, cfg.vw, tried, od->name, t->gflops, sn, sn,
+                 sn);
         err[0] = 0;
         break;
     }

@@ -87,6 +87,8 @@ hb_status hb__ocl_read(hb__ocl_device *od, cl_mem buf, void *dst, size_t bytes, 
    receives the search's description. The LU's trailing update is built with them. */
 hb_status hb__gemm_ocl_tiles(hb__ocl_device *od, hb_variant v, int tiles[6], const char **detail,
                              char *err, size_t n);
+/* The order N of the tile search's N³ problem on a device of this many compute units. */
+int hb__gemm_ocl_search_n(unsigned compute_units);
 
 /* Implementations registered by the OpenCL platform (defined beside their kernels). */
 extern const hb_impl hb__stream_ocl_base;
