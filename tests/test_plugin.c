@@ -79,6 +79,19 @@ static void test_good_plugin_registers(void **state) {
     hb_context_destroy(ctx);
 }
 
+/* Options for a quick-suite run of stream on the fake device, written to out. */
+static void fake_stream_options(hb_run_options *o, int impl_mask, double min_time, int64_t n,
+                                const char *out) {
+    hb_run_options_default(o, HB_SUITE_QUICK);
+    o->devices = "fake:0";
+    o->kernels = "stream";
+    o->impl_mask = impl_mask;
+    o->min_time = min_time;
+    o->size.n = n;
+    o->output = out;
+    o->command_line = "test_plugin";
+}
+
 static void test_good_plugin_runs(void **state) {
     (void)state;
     char dir[] = "/tmp/hb-test-plugin-XXXXXX";
@@ -87,15 +100,8 @@ static void test_good_plugin_runs(void **state) {
     snprintf(out, sizeof out, "%s/fake.json", dir);
 
     hb_context *ctx = make_ctx(HB_PLUGIN_GOOD_DIR);
-    hb_run_options o;
-    hb_run_options_default(&o, HB_SUITE_QUICK);
-    o.devices = "fake:0";
-    o.kernels = "stream";
-    o.impl_mask = HB_IMPL_MASK_BASE; /* the faulty peak impl has its own test */
-    o.min_time = 0.01;
-    o.size.n = 100003; /* odd, small */
-    o.output = out;
-    o.command_line = "test_plugin";
+    hb_run_options o; /* base: the faulty peak impl has its own test; n odd, small */
+    fake_stream_options(&o, HB_IMPL_MASK_BASE, 0.01, 100003, out);
     hb_run_summary sum;
     char err[1024] = "";
     hb_status s = hb_run(ctx, &o, &sum, NULL, err, sizeof err);
@@ -145,17 +151,10 @@ static void test_wall_limit_stops_slow_resets(void **state) {
     setenv("HB_FAKE_RESET_SLEEP_MS", "4", 1);
     hb_context *ctx = make_ctx(HB_PLUGIN_GOOD_DIR);
     hb_run_options o;
-    hb_run_options_default(&o, HB_SUITE_QUICK);
-    o.devices = "fake:0";
-    o.kernels = "stream";
+    fake_stream_options(&o, HB_IMPL_MASK_BASE, 0.1, 1000, out);
     o.precisions = "f32";
-    o.impl_mask = HB_IMPL_MASK_BASE;
-    o.min_time = 0.1;
-    o.size.n = 1000;
     o.meters = "none";
     o.idle_seconds = 0;
-    o.output = out;
-    o.command_line = "test_plugin";
     hb_run_summary sum;
     char err[1024] = "";
     hb_status s = hb_run(ctx, &o, &sum, NULL, err, sizeof err);
@@ -240,13 +239,7 @@ static void test_faulty_plugin_records(void **state) {
     snprintf(out, sizeof out, "%s/faulty.json", dir);
     hb_context *ctx = make_ctx(HB_PLUGIN_GOOD_DIR);
     hb_run_options o;
-    hb_run_options_default(&o, HB_SUITE_QUICK);
-    o.devices = "fake:0";
-    o.kernels = "stream";
-    o.impl_mask = HB_IMPL_MASK_PEAK;
-    o.min_time = 0.01;
-    o.size.n = 1001;
-    o.output = out;
+    fake_stream_options(&o, HB_IMPL_MASK_PEAK, 0.01, 1001, out);
     hb_run_summary sum;
     char err[1024] = "";
     hb_status s = hb_run(ctx, &o, &sum, NULL, err, sizeof err);
