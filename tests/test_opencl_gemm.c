@@ -203,6 +203,77 @@ static void test_search_cached(void **state) {
     }
 }
 
+/* Every row of the search's table, forced in turn (HB_GEMM_OCL_TILES), at the odd sizes: the
+   search only ever times and checks complete tiles (N a multiple of 128), so a row's edge
+   path is otherwise tested only where the search happens to choose that row. */
+static void test_every_candidate(void **state) {
+    (void)state;
+    if (opencl_devices() == 0) skip();
+    int rows[32][6];
+    int nrows = hb__gemm_ocl_candidates(rows, 32);
+    assert_true(nrows >= 1 && nrows <= 32);
+    int verified = 0;
+    for (int r = 0; r < nrows; r++) {
+        char env[64];
+        snprintf(env, sizeof env, "%d,%d,%d,%d,%d,%d", rows[r][0], rows[r][1], rows[r][2],
+                 rows[r][3], rows[r][4], rows[r][5]);
+        setenv("HB_GEMM_OCL_TILES", env, 1);
+        hb__gemm_ocl_forget_tiles();
+        for (size_t d = 0; d < hb_device_count(g_ctx); d++) {
+            const hb_device *dev = hb_device_at(g_ctx, d);
+            hb__ocl_device *od = hb__ocl_dev(dev);
+            if (!od) continue;
+            const hb_impl *im = find_impl(dev, HB_IMPL_BASE);
+            assert_non_null(im);
+            const hb_variant vs[] = {HB_F32, HB_F64};
+            for (size_t vi = 0; vi < 2; vi++) {
+                if (vs[vi] == HB_F64 && !od->has_fp64) continue;
+                if (!hb__gemm_ocl_tiles_fit(od, rows[r], vs[vi])) {
+                    print_message("  tiles %s do not fit %s (%s)\n", env, od->name,
+                                  hb_variant_name(vs[vi]));
+                    continue;
+                }
+                for (size_t si = 0; si < NSIZES; si++) {
+                    char detail[512], why[512];
+                    assert_int_equal(run_one(dev, im, vs[vi], &sizes[si], detail, sizeof detail,
+                                             why, sizeof why),
+                                     1);
+                    if (!strstr(detail, "forced by HB_GEMM_OCL_TILES"))
+                        fail_msg("HB_GEMM_OCL_TILES=%s: detail does not say so: %s", env, detail);
+                    verified++;
+                }
+            }
+        }
+    }
+    unsetenv("HB_GEMM_OCL_TILES");
+    hb__gemm_ocl_forget_tiles();
+    assert_true(verified > 0);
+}
+
+/* A malformed HB_GEMM_OCL_TILES is an error naming the variable, not a silent search. */
+static void test_forced_tiles_invalid(void **state) {
+    (void)state;
+    if (opencl_devices() == 0) skip();
+    const char *bad[] = {"64,64,64", "64,64,64,16,16,16,1", "64,64,64,10,16,16", "a,b,c,d,e,f"};
+    for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
+        setenv("HB_GEMM_OCL_TILES", bad[b], 1);
+        hb__gemm_ocl_forget_tiles();
+        for (size_t d = 0; d < hb_device_count(g_ctx); d++) {
+            const hb_device *dev = hb_device_at(g_ctx, d);
+            hb__ocl_device *od = hb__ocl_dev(dev);
+            if (!od) continue;
+            int tiles[6];
+            const char *detail = NULL;
+            char err[512] = "";
+            hb_status s = hb__gemm_ocl_tiles(od, HB_F32, tiles, &detail, err, sizeof err);
+            assert_int_equal(s, HB_E_INVALID);
+            if (!strstr(err, "HB_GEMM_OCL_TILES")) fail_msg("%s: %s", bad[b], err);
+        }
+    }
+    unsetenv("HB_GEMM_OCL_TILES");
+    hb__gemm_ocl_forget_tiles();
+}
+
 static int group_setup(void **state) {
     (void)state;
     hb_platform_config cfg = {.threads = 2, .bind = 0, .quiet = 1};
@@ -222,9 +293,13 @@ static int group_teardown(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_base_f32_f64),  cmocka_unit_test(test_peak_f32_f64),
-        cmocka_unit_test(test_f16),           cmocka_unit_test(test_search_size),
+        cmocka_unit_test(test_base_f32_f64),
+        cmocka_unit_test(test_peak_f32_f64),
+        cmocka_unit_test(test_f16),
+        cmocka_unit_test(test_search_size),
         cmocka_unit_test(test_search_cached),
+        cmocka_unit_test(test_every_candidate),
+        cmocka_unit_test(test_forced_tiles_invalid),
     };
     return cmocka_run_group_tests_name("opencl_gemm", tests, group_setup, group_teardown);
 }

@@ -195,8 +195,50 @@ static hb_status fail(hb_status s, char *err, size_t n, const char *fmt, const c
     return s;
 }
 
+/* HB_GEMM_OCL_TILES=TM,TN,TK,WM,WN,VW (VW for 4-byte elements, halved for f64 like the
+   table's) replaces the table by that one configuration: still timed and checked against the
+   host reference, and named in detail() as forced. 1: set and valid; 0: not set; -1: invalid
+   (err says why). */
+static int forced_tiles(tile_cfg *c, char *err, size_t n) {
+    const char *e = getenv("HB_GEMM_OCL_TILES");
+    if (!e || !*e) return 0;
+    int used = 0;
+    if (sscanf(e, "%d,%d,%d,%d,%d,%d%n", &c->tm, &c->tn, &c->tk, &c->wm, &c->wn, &c->vw, &used) !=
+            6 ||
+        e[used] || c->tm < 1 || c->tn < 1 || c->tk < 1 || c->wm < 1 || c->wn < 1 || c->vw < 1 ||
+        c->tm % c->wm || c->tn % c->wn || c->wm % c->vw || c->tk % c->vw) {
+        hb__set_err(err, n,
+                    "HB_GEMM_OCL_TILES='%.64s': not TM,TN,TK,WM,WN,VW (positive integers, WM "
+                    "dividing TM, WN dividing TN, VW dividing WM and TK)",
+                    e);
+        return -1;
+    }
+    return 1;
+}
+
+int hb__gemm_ocl_tiles_fit(const hb__ocl_device *od, const int tiles[6], hb_variant v) {
+    const tile_cfg c = {tiles[0], tiles[1], tiles[2], tiles[3], tiles[4], tiles[5]};
+    tile_cfg a = adjust(&c, v);
+    return fits(od, &a, v);
+}
+
+int hb__gemm_ocl_candidates(int (*out)[6], int max) {
+    int k = 0;
+    for (; k < NCANDIDATES && k < max; k++) {
+        const tile_cfg *c = &candidates[k];
+        int v[6] = {c->tm, c->tn, c->tk, c->wm, c->wn, c->vw};
+        memcpy(out[k], v, sizeof v);
+    }
+    return NCANDIDATES;
+}
+
 /* The search itself (tune_lock held). */
 static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, size_t n) {
+    tile_cfg forced;
+    const tile_cfg *cands = candidates;
+    int ncand = NCANDIDATES, force = forced_tiles(&forced, err, n);
+    if (force < 0) return HB_E_INVALID;
+    if (force) cands = &forced, ncand = 1;
     const int sn = search_n(od);
     const size_t N = (size_t)sn, ni = N * N;
     size_t es = in_size(v), os = out_size(v);
@@ -227,10 +269,19 @@ static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, s
     double secs[NCANDIDATES];
     int tried = 0;
     char why[400] = "";
-    for (int c = 0; c < NCANDIDATES; c++) {
-        tile_cfg cfg = adjust(&candidates[c], v);
+    for (int c = 0; c < ncand; c++) {
+        tile_cfg cfg = adjust(&cands[c], v);
         secs[c] = -1;
-        if (!fits(od, &cfg, v)) continue;
+        if (!fits(od, &cfg, v)) {
+            if (force)
+                hb__set_err(why, sizeof why,
+                            "HB_GEMM_OCL_TILES: %d work-items or %zu bytes of local memory do "
+                            "not fit the device (%zu work-items, %llu bytes)",
+                            (cfg.tm / cfg.wm) * (cfg.tn / cfg.wn),
+                            (size_t)cfg.tk * (size_t)(cfg.tm + cfg.tn) * out_size(v), od->max_wg,
+                            (unsigned long long)od->local_mem);
+            continue;
+        }
         tried++;
         secs[c] = time_candidate(od, &cfg, v, sn, A, B, C, why, sizeof why);
     }
@@ -238,32 +289,42 @@ static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, s
     int done[NCANDIDATES] = {0};
     for (;;) {
         int best = -1;
-        for (int c = 0; c < NCANDIDATES; c++)
+        for (int c = 0; c < ncand; c++)
             if (!done[c] && secs[c] > 0 && (best < 0 || secs[c] < secs[best])) best = c;
         if (best < 0) {
-            hb__set_err(err, n,
-                        "gemm: none of the %d tile configurations tried ran correctly on %s "
-                        "(program build or launch failures, or wrong results)%s%s",
-                        tried, od->name, why[0] ? "; first failure: " : "", why);
-            st = HB_E_DEVICE;
+            if (force)
+                hb__set_err(err, n,
+                            "gemm: the tiles forced by HB_GEMM_OCL_TILES=%s did not run correctly "
+                            "on %s%s%s",
+                            getenv("HB_GEMM_OCL_TILES"), od->name, why[0] ? ": " : "", why);
+            else
+                hb__set_err(err, n,
+                            "gemm: none of the %d tile configurations tried ran correctly on %s "
+                            "(program build or launch failures, or wrong results)%s%s",
+                            tried, od->name, why[0] ? "; first failure: " : "", why);
+            st = force ? HB_E_INVALID : HB_E_DEVICE;
             goto out;
         }
         done[best] = 1;
-        tile_cfg cfg = adjust(&candidates[best], v);
+        tile_cfg cfg = adjust(&cands[best], v);
         /* rerun the winner on fresh junk output, then check it */
         memset(hC, 0xff, ni * os);
         if (hb__ocl_write(od, C, hC, ni * os, err, n) != HB_OK) continue;
         if (time_candidate(od, &cfg, v, sn, A, B, C, why, sizeof why) < 0) continue;
         if (hb__ocl_read(od, C, hC, ni * os, err, n) != HB_OK) continue;
         if (!check_search(hA, hB, hC, v, sn)) continue;
+        char how[48];
+        if (force)
+            snprintf(how, sizeof how, "forced by HB_GEMM_OCL_TILES");
+        else
+            snprintf(how, sizeof how, "chosen by search among %d", tried);
         t->cfg = cfg;
         t->tried = tried;
         t->gflops = 2.0 * (double)N * (double)N * (double)N / secs[best] * 1e-9;
         options_of(&cfg, v, t->options, sizeof t->options);
         snprintf(t->detail, sizeof t->detail,
-                 "tiles TM=%d,TN=%d,TK=%d,WM=%d,WN=%d,VW=%d chosen by search among %d on %s "
-                 "(%.1f GFLOP/s at %dx%dx%d)",
-                 cfg.tm, cfg.tn, cfg.tk, cfg.wm, cfg.wn, cfg.vw, tried, od->name, t->gflops, sn, sn,
+                 "tiles TM=%d,TN=%d,TK=%d,WM=%d,WN=%d,VW=%d %s on %s (%.1f GFLOP/s at %dx%dx%d)",
+                 cfg.tm, cfg.tn, cfg.tk, cfg.wm, cfg.wn, cfg.vw, how, od->name, t->gflops, sn, sn,
                  sn);
         err[0] = 0;
         break;
@@ -274,6 +335,16 @@ out:
     if (C) clReleaseMemObject(C);
     free(hA), free(hB), free(hC);
     return st;
+}
+
+void hb__gemm_ocl_forget_tiles(void) {
+    pthread_mutex_lock(&tune_lock);
+    while (tune_cache) {
+        tuned *t = tune_cache;
+        tune_cache = t->next;
+        free(t);
+    }
+    pthread_mutex_unlock(&tune_lock);
 }
 
 static hb_status tiles_for(hb__ocl_device *od, hb_variant v, const tuned **out, char *err,

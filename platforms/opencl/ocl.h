@@ -89,6 +89,13 @@ hb_status hb__gemm_ocl_tiles(hb__ocl_device *od, hb_variant v, int tiles[6], con
                              char *err, size_t n);
 /* The order N of the tile search's N³ problem on a device of this many compute units. */
 int hb__gemm_ocl_search_n(unsigned compute_units);
+/* The search's candidate table (TM, TN, TK, WM, WN, VW for 4-byte elements): fills up to max
+   rows, returns how many there are. Tests force each in turn with HB_GEMM_OCL_TILES, after
+   hb__gemm_ocl_forget_tiles() empties the cache of chosen tiles (no measurement may hold one). */
+int hb__gemm_ocl_candidates(int (*out)[6], int max);
+void hb__gemm_ocl_forget_tiles(void);
+/* 1 when a table row (as above, before f64's halving of VW) fits the device for variant v. */
+int hb__gemm_ocl_tiles_fit(const hb__ocl_device *od, const int tiles[6], hb_variant v);
 
 /* Implementations registered by the OpenCL platform (defined beside their kernels). */
 extern const hb_impl hb__stream_ocl_base;
