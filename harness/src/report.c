@@ -2585,15 +2585,19 @@ json_t *hb__report_evaluate(const json_t *spec_in, const char *spec_path,
         json_t *o = json_pack(
             "{s:s,s:O,s:O,s:b,s:o,s:o}", "unit", e.ms[m].unit, "precision", e.ms[m].precs,
             "kernels", e.ms[m].kernels, "complete", complete, "by_node_type", bt, "method",
-            txtf("Σ over node types of count × L; L = the one-sided 95 %% Student-t lower "
-                 "confidence bound of the mean of the tested nodes' capacity (n ≥ 2), or the lower "
-                 "end of the 95 %% CI of the median rate (n = 1); node capacity = Σ over physical "
-                 "devices (cpu:0 and an OpenCL CPU device are one) of the best verified rate among "
-                 "kernels %s at %s%s",
-                 "Σ(节点类型数量 × L)；L 为受测节点算力均值的单侧 95%% 学生 t 置信下限（n ≥ 2），"
-                 "或中位速率 95%% 置信区间的下端（n = 1）；节点算力 = 各物理设备（cpu:0 与 OpenCL "
-                 "CPU 设备为同一设备）在内核 %s、精度 %s 下最佳已校验速率之和%s",
-                 kl, pl, complete ? "" : " — incomplete: some node types have no tested node"));
+            txtf(
+                "Σ over node types of count × L; L = the one-sided 95 %% Student-t lower "
+                "confidence bound of the mean of the tested nodes' capacity (n ≥ 2), or the lower "
+                "end of the 95 %% CI of the median rate (n = 1); node capacity = Σ over physical "
+                "devices (views of one chip count once: cpu:0 and an OpenCL CPU device, a GPU's "
+                "CUDA "
+                "and OpenCL devices) of the best verified rate among "
+                "kernels %s at %s%s",
+                "Σ(节点类型数量 × L)；L 为受测节点算力均值的单侧 95%% 学生 t 置信下限（n ≥ 2），"
+                "或中位速率 95%% 置信区间的下端（n = 1）；节点算力 = 各物理设备（同一芯片的不同视图"
+                "只计一次：cpu:0 与 OpenCL CPU 设备、同一 GPU 的 CUDA 与 OpenCL 设备）在内核 %s、"
+                "精度 %s 下最佳已校验速率之和%s",
+                kl, pl, complete ? "" : " — incomplete: some node types have no tested node"));
         if (!complete) {
             /* the Chinese text says it too */
             json_t *meth = json_object_get(o, "method");
