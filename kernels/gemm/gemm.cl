@@ -21,18 +21,6 @@
 #error "gemm.cl needs -DTM -DTN -DTK -DWM -DWN -DVW"
 #endif
 
-#define RM (TM / WM) /* work-items along m */
-#define RN (TN / WN) /* work-items along n */
-#define NT (RM * RN) /* work-items per work-group */
-#define VM (WM / VW) /* row vectors per work-item */
-
-#if (TM % WM) || (TN % WN) || (WM % VW) || (TM % VW) || (TK % VW)
-#error "inconsistent gemm tile parameters"
-#endif
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-
 #if defined(HB_F64)
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 typedef double real;
@@ -53,88 +41,28 @@ typedef float in_t;
 #error "gemm.cl needs -DHB_F32, -DHB_F64 or -DHB_F16"
 #endif
 
-#if VW == 1
-typedef real realv;
-#define VLOAD(p) (*(p))
-#define VSTORE(v, p) (*(p) = (v))
-#if defined(HB_F16)
+#include "gemm_tile_defs.clh"
+
+#if VW == 1 && defined(HB_F16)
 #define GLOAD_V(p) vload_half(0, (p))
-#else
+#elif VW == 1
 #define GLOAD_V(p) (*(p))
-#endif
-#else
-typedef CAT(REAL, VW) realv;
-#define VLOAD(p) CAT(vload, VW)(0, (p))
-#define VSTORE(v, p) CAT(vstore, VW)((v), 0, (p))
-#if defined(HB_F16)
+#elif defined(HB_F16)
 #define GLOAD_V(p) CAT(vload_half, VW)(0, (p))
 #else
 #define GLOAD_V(p) VLOAD(p)
 #endif
-#endif
+
+/* the inputs, column-major with lda = m and ldb = k (gemm_tile_loop.clh) */
+#define A_VEC(i, j) GLOAD_V(A + (size_t)(i) + (size_t)(j) * (size_t)m)
+#define B_VEC(i, j) GLOAD_V(B + (size_t)(i) + (size_t)(j) * (size_t)k)
+#define A_ELT(i, j) (real) GLOAD_S(A + (size_t)(i) + (size_t)(j) * (size_t)m)
+#define B_ELT(i, j) (real) GLOAD_S(B + (size_t)(i) + (size_t)(j) * (size_t)k)
 
 __kernel __attribute__((reqd_work_group_size(RM, RN, 1))) void
 gemm(const int m, const int n, const int k, __global const in_t *restrict A,
      __global const in_t *restrict B, __global real *restrict C) {
-    __local real Asub[TK * TM]; /* Asub[kk*TM + i]: column kk of the A tile */
-    __local real Bsub[TN * TK]; /* Bsub[j*TK + kk]: column j of the B tile */
-
-    const int tm = get_local_id(0), tn = get_local_id(1);
-    const int lid = tm + tn * RM;
-    const int offm = get_group_id(0) * TM, offn = get_group_id(1) * TN;
-    const int full_mn = offm + TM <= m && offn + TN <= n;
-
-    realv acc[VM][WN];
-    for (int r = 0; r < VM; r++)
-        for (int c = 0; c < WN; c++) acc[r][c] = (realv)0;
-
-    for (int t0 = 0; t0 < k; t0 += TK) {
-        if (full_mn && t0 + TK <= k) {
-            /* interior: vector loads along the contiguous dimension (m for A, k for B) */
-            for (int i = lid; i < (TM / VW) * TK; i += NT) {
-                const int rv = i % (TM / VW), col = i / (TM / VW);
-                const realv v =
-                    GLOAD_V(A + (size_t)(offm + rv * VW) + (size_t)(t0 + col) * (size_t)m);
-                VSTORE(v, Asub + col * TM + rv * VW);
-            }
-            for (int i = lid; i < (TK / VW) * TN; i += NT) {
-                const int kv = i % (TK / VW), col = i / (TK / VW);
-                const realv v =
-                    GLOAD_V(B + (size_t)(t0 + kv * VW) + (size_t)(offn + col) * (size_t)k);
-                VSTORE(v, Bsub + col * TK + kv * VW);
-            }
-        } else {
-            /* edge: element by element, zeros outside the matrices */
-            for (int i = lid; i < TM * TK; i += NT) {
-                const int row = i % TM, col = i / TM;
-                const int gr = offm + row, gc = t0 + col;
-                Asub[col * TM + row] = (gr < m && gc < k)
-                                           ? (real)GLOAD_S(A + (size_t)gr + (size_t)gc * (size_t)m)
-                                           : (real)0;
-            }
-            for (int i = lid; i < TK * TN; i += NT) {
-                const int row = i % TK, col = i / TK;
-                const int gr = t0 + row, gc = offn + col;
-                Bsub[col * TK + row] = (gr < k && gc < n)
-                                           ? (real)GLOAD_S(B + (size_t)gr + (size_t)gc * (size_t)k)
-                                           : (real)0;
-            }
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-
-        for (int kk = 0; kk < TK; kk++) {
-            realv a[VM];
-#pragma unroll
-            for (int r = 0; r < VM; r++) a[r] = VLOAD(Asub + kk * TM + (tm + r * RM) * VW);
-#pragma unroll
-            for (int c = 0; c < WN; c++) {
-                const realv b = (realv)Bsub[(tn + c * RN) * TK + kk];
-#pragma unroll
-                for (int r = 0; r < VM; r++) acc[r][c] = fma(a[r], b, acc[r][c]);
-            }
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+#include "gemm_tile_loop.clh"
 
     for (int c = 0; c < WN; c++) {
         const int col = offn + tn + c * RN;

@@ -164,84 +164,29 @@ __kernel void lu_trsm_leaf(const int m, const int ncol, __global real *A, const 
 /* ---------------------------------------------------------------------------------------- */
 /* C -= A·B: A m x k at M + ao, B k x n at M + bo, C m x n at M + co, all with leading
    dimension ld (three views of one buffer whose blocks do not overlap). The tiling of
-   kernels/gemm/gemm.cl: a work-group computes a TM x TN tile of C, staging TM x TK of A and
+   kernels/gemm/gemm.cl, whose k-loop (gemm_tile_loop.clh) and macros (gemm_tile_defs.clh)
+   are included here: a work-group computes a TM x TN tile of C, staging TM x TK of A and
    TK x TN of B in local memory per step; each work-item holds WM x WN of the tile in
    registers (WM rows as WM/VW vectors); interior tiles use vector loads, edge tiles load zeros
    outside the blocks and store only inside them. */
-#define RM (TM / WM)
-#define RN (TN / WN)
-#define NT (RM * RN)
-#define VM (WM / VW)
-#if (TM % WM) || (TN % WN) || (WM % VW) || (TM % VW) || (TK % VW)
-#error "inconsistent gemm tile parameters"
-#endif
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#if VW == 1
-typedef real realv;
-#define VLOAD(p) (*(p))
-#define VSTORE(v, p) (*(p) = (v))
-#else
-typedef CAT(double, VW) realv;
-#define VLOAD(p) CAT(vload, VW)(0, (p))
-#define VSTORE(v, p) CAT(vstore, VW)((v), 0, (p))
-#endif
+#define REAL double
+#include "../gemm/gemm_tile_defs.clh"
+
+/* the three views of the buffer, with leading dimension ld (gemm_tile_loop.clh) */
+#define A_VEC(i, j) VLOAD(A + IDX(i, j, ld))
+#define B_VEC(i, j) VLOAD(B + IDX(i, j, ld))
+#define A_ELT(i, j) A[IDX(i, j, ld)]
+#define B_ELT(i, j) B[IDX(i, j, ld)]
 
 __kernel __attribute__((reqd_work_group_size(RM, RN, 1))) void
 lu_gemm_sub(const int m, const int n, const int k, __global const real *restrict MA,
             __global const real *restrict MB, __global real *restrict MC, const ulong ao,
             const ulong bo, const ulong co, const int ld) {
-    __local real Asub[TK * TM];
-    __local real Bsub[TN * TK];
     __global const real *A = MA + ao;
     __global const real *B = MB + bo;
     __global real *C = MC + co;
 
-    const int tm = get_local_id(0), tn = get_local_id(1);
-    const int lid = tm + tn * RM;
-    const int offm = get_group_id(0) * TM, offn = get_group_id(1) * TN;
-    const int full_mn = offm + TM <= m && offn + TN <= n;
-
-    realv acc[VM][WN];
-    for (int r = 0; r < VM; r++)
-        for (int c = 0; c < WN; c++) acc[r][c] = (realv)0;
-
-    for (int t0 = 0; t0 < k; t0 += TK) {
-        if (full_mn && t0 + TK <= k) {
-            for (int i = lid; i < (TM / VW) * TK; i += NT) {
-                const int rv = i % (TM / VW), col = i / (TM / VW);
-                VSTORE(VLOAD(A + IDX(offm + rv * VW, t0 + col, ld)), Asub + col * TM + rv * VW);
-            }
-            for (int i = lid; i < (TK / VW) * TN; i += NT) {
-                const int kv = i % (TK / VW), col = i / (TK / VW);
-                VSTORE(VLOAD(B + IDX(t0 + kv * VW, offn + col, ld)), Bsub + col * TK + kv * VW);
-            }
-        } else {
-            for (int i = lid; i < TM * TK; i += NT) {
-                const int row = i % TM, col = i / TM;
-                const int gr = offm + row, gc = t0 + col;
-                Asub[col * TM + row] = (gr < m && gc < k) ? A[IDX(gr, gc, ld)] : 0.0;
-            }
-            for (int i = lid; i < TK * TN; i += NT) {
-                const int row = i % TK, col = i / TK;
-                const int gr = t0 + row, gc = offn + col;
-                Bsub[col * TK + row] = (gr < k && gc < n) ? B[IDX(gr, gc, ld)] : 0.0;
-            }
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-        for (int kk = 0; kk < TK; kk++) {
-            realv a[VM];
-#pragma unroll
-            for (int r = 0; r < VM; r++) a[r] = VLOAD(Asub + kk * TM + (tm + r * RM) * VW);
-#pragma unroll
-            for (int c = 0; c < WN; c++) {
-                const realv b = (realv)Bsub[(tn + c * RN) * TK + kk];
-#pragma unroll
-                for (int r = 0; r < VM; r++) acc[r][c] = fma(a[r], b, acc[r][c]);
-            }
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+#include "../gemm/gemm_tile_loop.clh"
 
     for (int c = 0; c < WN; c++) {
         const int col = offn + tn + c * RN;
