@@ -62,6 +62,10 @@ const struct hwloc_bitmap_s *hb__usable_cpuset(void); /* allowed ∩ initial aff
 extern const hb_kernel hb__kernel_gemm;
 extern const hb_kernel hb__kernel_lu;
 extern const hb_kernel hb__kernel_stream;
+/* The arrays a STREAM operation reads (in) and writes (out), as bits a=1 b=2 c=4 (the device
+   implementations copy exactly those), and how many arrays a set of bits names. */
+void hb__stream_op_arrays(int op, unsigned *in, unsigned *out);
+int hb__stream_count_arrays(unsigned bits);
 extern const hb_kernel hb__kernel_peak;
 extern const hb_kernel hb__kernel_transfer;
 extern const hb_kernel hb__kernel_latency;

@@ -172,6 +172,29 @@ static void stream_teardown(hb_problem *p) {
     p->data = NULL;
 }
 
+void hb__stream_op_arrays(int op, unsigned *in, unsigned *out) {
+    switch (op) {
+    case HB_STREAM_COPY:
+        *in = 1, *out = 4;
+        break;
+    case HB_STREAM_SCALE:
+        *in = 4, *out = 2;
+        break;
+    case HB_STREAM_ADD:
+        *in = 1 | 2, *out = 4;
+        break;
+    default:
+        *in = 2 | 4, *out = 1;
+        break;
+    }
+}
+
+int hb__stream_count_arrays(unsigned bits) {
+    int n = 0;
+    for (; bits; bits >>= 1) n += (int)(bits & 1u);
+    return n;
+}
+
 const hb_kernel hb__kernel_stream = {
     .name = "stream",
     .description = "STREAM copy/scale/add/triad memory bandwidth",

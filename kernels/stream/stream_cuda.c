@@ -24,30 +24,6 @@ typedef struct stream_cuda {
     char detail[320];
 } stream_cuda;
 
-/* The host arrays an operation reads (in) and writes (out), as bits a=1 b=2 c=4. */
-static void op_arrays(int op, unsigned *in, unsigned *out) {
-    switch (op) {
-    case HB_STREAM_COPY:
-        *in = 1, *out = 4;
-        break;
-    case HB_STREAM_SCALE:
-        *in = 4, *out = 2;
-        break;
-    case HB_STREAM_ADD:
-        *in = 1 | 2, *out = 4;
-        break;
-    default:
-        *in = 2 | 4, *out = 1;
-        break;
-    }
-}
-
-static int count_bits(unsigned x) {
-    int n = 0;
-    for (; x; x >>= 1) n += (int)(x & 1u);
-    return n;
-}
-
 static hb_status stream_cuda_supports(const hb_device *d, const hb_problem *p, char *why,
                                       size_t n) {
     hb__cuda_device *cd = hb__cuda_dev(d);
@@ -64,13 +40,14 @@ static hb_status stream_cuda_supports(const hb_device *d, const hb_problem *p, c
         return HB_UNSUPPORTED;
     }
     unsigned in, out;
-    op_arrays(p->op, &in, &out);
-    double bytes = (double)count_bits(in | out) * (double)(p->size.n > 0 ? p->size.n : 0) *
+    hb__stream_op_arrays(p->op, &in, &out);
+    double bytes = (double)hb__stream_count_arrays(in | out) *
+                   (double)(p->size.n > 0 ? p->size.n : 0) *
                    (double)hb__variant_elem_size(p->variant);
     if (bytes > (double)cd->total_mem) {
         hb__set_err(why, n,
                     "%d arrays of %lld elements (%.3g GB) exceed the memory of %s (%.3g GB)",
-                    count_bits(in | out), (long long)p->size.n, bytes * 1e-9, cd->name,
+                    hb__stream_count_arrays(in | out), (long long)p->size.n, bytes * 1e-9, cd->name,
                     (double)cd->total_mem * 1e-9);
         return HB_SKIPPED;
     }
@@ -106,7 +83,7 @@ static hb_status stream_cuda_setup(const hb_device *d, hb_problem *p, void **sta
     const hb_stream_data *data = p->data;
     size_t bytes = (size_t)p->size.n * hb__variant_elem_size(p->variant);
     unsigned in, out;
-    op_arrays(p->op, &in, &out);
+    hb__stream_op_arrays(p->op, &in, &out);
     void **dev[3] = {&s->a, &s->b, &s->c};
     void *host[3] = {data->a, data->b, data->c};
     for (int i = 0; i < 3; i++) {
@@ -158,7 +135,7 @@ static hb_status stream_cuda_finish(void *state) {
     stream_cuda *s = state;
     hb_stream_data *data = s->p->data;
     unsigned in, out;
-    op_arrays(s->p->op, &in, &out);
+    hb__stream_op_arrays(s->p->op, &in, &out);
     void *dev = out == 1 ? s->a : out == 2 ? s->b : s->c;
     void *host = out == 1 ? data->a : out == 2 ? data->b : data->c;
     hb_status st = hb__cuda_use(s->cd, NULL, 0);
