@@ -151,6 +151,8 @@ static void test_wall_limit(void **state) {
     assert_double_equal(hb__wall_limit(1.0, 10.0), 31.0, EPS);
     assert_double_equal(hb__wall_limit(0.0, 0.0), 1.0, EPS);
     assert_double_equal(hb__wall_limit(NAN, -1.0), 1.0, EPS);
+    assert_double_equal(hb__wall_limit(0.2, NAN), 1.6, EPS); /* a bad one is ignored */
+    assert_double_equal(hb__wall_limit(INFINITY, 1.0), 4.0, EPS);
 }
 
 int main(void) {

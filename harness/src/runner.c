@@ -772,9 +772,12 @@ static hb_record_status measure(const run_env *env, const plan_item *it, const h
                      measured, done, env->min_time, wall_limit);
         else
             snprintf(msg, sizeof msg,
-                     "verified before and after timing; measured %.3g s in %d repetitions (the "
-                     "--max-reps cap), less than --min-time %.3g s",
-                     measured, done, env->min_time);
+                     "verified before and after timing; measured %.3g s in %d repetitions (%s), "
+                     "less than --min-time %.3g s",
+                     measured, done,
+                     strcmp(stop, "memory") == 0 ? "no memory for more timing samples"
+                                                 : "the --max-reps cap",
+                     env->min_time);
         set_status(rec, rs, msg);
     }
 out_impl:

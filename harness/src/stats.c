@@ -88,7 +88,8 @@ int hb_calibrate_reps(double t_once, double min_time, int min_reps, int max_reps
    whose untimed part (reset, wait) is twice its timed part still reaches its goal, and one
    whose untimed part dominates stops in seconds, not minutes. */
 double hb__wall_limit(double min_time, double energy_window) {
-    double goal = min_time > energy_window ? min_time : energy_window;
-    if (!(goal > 0.0) || !isfinite(goal)) goal = 0.0;
+    double goal = 0.0; /* the larger of the two that are finite and positive */
+    if (min_time > goal && isfinite(min_time)) goal = min_time;
+    if (energy_window > goal && isfinite(energy_window)) goal = energy_window;
     return 3.0 * goal + 1.0;
 }
