@@ -173,7 +173,6 @@ static void test_f16(void **state) {
     }
 }
 
-/* The search runs once per device and variant: a second setup reuses the choice. */
 /* The search problem grows with the device: the largest tile (128x128) must still give every
    compute unit two work-groups, else a big GPU idles and the search picks the smallest tile. */
 static void test_search_size(void **state) {
@@ -186,6 +185,7 @@ static void test_search_size(void **state) {
     assert_int_equal(hb__gemm_ocl_search_n(0xffffffffu), 2048);
 }
 
+/* The search runs once per device and variant: a second setup reuses the choice. */
 static void test_search_cached(void **state) {
     (void)state;
     if (opencl_devices() == 0) skip();
@@ -254,7 +254,8 @@ static void test_every_candidate(void **state) {
 static void test_forced_tiles_invalid(void **state) {
     (void)state;
     if (opencl_devices() == 0) skip();
-    const char *bad[] = {"64,64,64", "64,64,64,16,16,16,1", "64,64,64,10,16,16", "a,b,c,d,e,f"};
+    const char *bad[] = {"64,64,64", "64,64,64,16,16,16,1", "64,64,64,10,16,16", "a,b,c,d,e,f",
+                         "20,20,20,10,10,5" /* VW 5 */};
     for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
         setenv("HB_GEMM_OCL_TILES", bad[b], 1);
         hb__gemm_ocl_forget_tiles();

@@ -4,9 +4,9 @@
  * Tile parameters are chosen per device and variant: at first use, every candidate of a small
  * table that fits the device (work-group size, local memory) is built and timed with profiling
  * events on an N³ problem (search_n: N large enough that the largest tile still gives every
- * compute unit two work-groups); the fastest whose result checks against a host reference
- * wins. The choice is cached for the process and named in detail(). Programs are built in
- * setup (hb__ocl_program caches them), never in run(). */
+ * compute unit about two work-groups, N ≤ 2048); the fastest whose result checks against a
+ * host reference wins. The choice is cached for the process and named in detail(). Programs are
+ * built in setup (hb__ocl_program caches them), never in run(). */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -205,11 +205,12 @@ static int forced_tiles(tile_cfg *c, char *err, size_t n) {
     int used = 0;
     if (sscanf(e, "%d,%d,%d,%d,%d,%d%n", &c->tm, &c->tn, &c->tk, &c->wm, &c->wn, &c->vw, &used) !=
             6 ||
-        e[used] || c->tm < 1 || c->tn < 1 || c->tk < 1 || c->wm < 1 || c->wn < 1 || c->vw < 1 ||
-        c->tm % c->wm || c->tn % c->wn || c->wm % c->vw || c->tk % c->vw) {
+        e[used] || c->tm < 1 || c->tn < 1 || c->tk < 1 || c->wm < 1 || c->wn < 1 ||
+        (c->vw != 1 && c->vw != 2 && c->vw != 4 && c->vw != 8 && c->vw != 16) || c->tm % c->wm ||
+        c->tn % c->wn || c->wm % c->vw || c->tk % c->vw) {
         hb__set_err(err, n,
                     "HB_GEMM_OCL_TILES='%.64s': not TM,TN,TK,WM,WN,VW (positive integers, WM "
-                    "dividing TM, WN dividing TN, VW dividing WM and TK)",
+                    "dividing TM, WN dividing TN, VW one of 1, 2, 4, 8, 16 dividing WM and TK)",
                     e);
         return -1;
     }
