@@ -131,12 +131,16 @@ int hb__cpu_threads(void);
 const char *hb__cpu_binding(void);       /* "core", "none (...)" */
 const char *hb__cpu_memory_policy(void); /* "first-touch by bound threads" ... */
 
-/* ---- suites.c ---- */
+/* ---- util.c ---- */
 /* A text or number property appended to a device's info (the built-in platforms). */
 void hb__prop_text(hb_device_info *o, const char *k, const char *v);
 void hb__prop_num(hb_device_info *o, const char *k, double v);
+
+/* ---- stats.c ---- */
 /* Wall-clock limit (s) of a measurement's timed loop, for its min_time and energy window. */
 double hb__wall_limit(double min_time, double energy_window);
+
+/* ---- suites.c ---- */
 double hb__suite_default_min_time(hb_suite s);
 const char *hb__suite_name(hb_suite s);
 double hb__suite_default_energy_window(hb_suite s);
