@@ -151,6 +151,31 @@ static double num(json_t *o, const char *k) {
     return json_number_value(json_object_get(o, k));
 }
 
+/* Boundary marks: hb__energy_mark always reads a cheap meter; hb__energy_mark_if_stale (the
+   per-repetition windows) skips one whose newest reading is younger than its update period, so
+   that microsecond repetitions do not read a slow sensor twice each. */
+static void test_mark_if_stale(void **state) {
+    (void)state;
+    hb__meter_list extra = {0};
+    /* update period and sampling interval 10 s: the sampler's second reading comes long after
+       the test, however loaded the machine */
+    hb__meter *m = synth_meter("ctr", HB_SCOPE_ACCEL_BOARD, HB_METER_ENERGY, 100.0, 10.0, 10.0, 1,
+                               "0000:17:00.0", 1000000000); /* counts its reads */
+    synth *s = m->priv;
+    hb__meter_list_add(&extra, m);
+    hb__energy *E = make_energy(&extra, NULL);
+    hb_device gpu = make_dev(&k_gpu_platform, "fakegpu:0", "0000:17:00.0");
+    sleep_s(0.05); /* the sampler's first reading */
+    hb__energy_measure_begin(E, &gpu);
+    int r0 = s->reads;
+    assert_true(r0 >= 1);
+    for (int i = 0; i < 100; i++) hb__energy_mark_if_stale(E);
+    assert_int_equal(s->reads, r0); /* all fresh: the newest reading is < 10 s old */
+    for (int i = 0; i < 5; i++) hb__energy_mark(E);
+    assert_int_equal(s->reads, r0 + 5);
+    hb__energy_destroy(E);
+}
+
 static void test_session_cpu(void **state) {
     (void)state;
     hb__meter_list extra = {0};
@@ -493,6 +518,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counter_interpolation),
         cmocka_unit_test(test_power_trapezoid),
+        cmocka_unit_test(test_mark_if_stale),
         cmocka_unit_test(test_session_cpu),
         cmocka_unit_test(test_session_uncertain_and_failed),
         cmocka_unit_test(test_no_meters_reason),

@@ -3,12 +3,13 @@
  * Every meter gets a sampler thread (named "hb-meter-N" so that the counters leave it out)
  * that reads it at its interval: energy counters at least every second so that a 32-bit
  * register never wraps twice between reads, power meters at their sampling rate. Cheap meters
- * are also read by the runner right before and right after every timed window ("marks"),
- * unless their newest reading is younger than their own update period (hb__energy_mark), so
- * that a counter's energy over a window is the difference of two readings taken within one
- * update period of its ends (linear interpolation covers the rest; the last window's closing
- * reading may be the sampler's, which hb__energy_measure_end waits for). Power meters are
- * integrated with the trapezoid rule over exactly the window (meter.c).
+ * are also read by the runner right before and right after every timed window ("marks"), so
+ * that a counter's energy over a window is the difference of two readings taken within
+ * microseconds of its ends (linear interpolation covers the microseconds). Per-repetition
+ * windows skip a mark where the meter's newest reading is younger than its update period
+ * (hb__energy_mark_if_stale): the readings then lie within one update period of the ends, and
+ * the last window's closing one may be the sampler's, which hb__energy_measure_end waits for.
+ * Power meters are integrated with the trapezoid rule over exactly the window (meter.c).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -464,14 +465,21 @@ double hb__energy_needed_window(const hb__energy *E, double cap) {
     return need < cap ? need : cap;
 }
 
-/* A reading at a window boundary, for the cheap meters, unless the meter's newest reading is
-   younger than the meter's own update period (`resolution`: RAPL ~1 ms, NVML's energy counter
-   ~100 ms; a power meter updating every second, like NVML's power reading, is in effect left
-   to its sampler): such a reading adds
-   nothing to the interpolation at the boundary, and a repetition of a few microseconds with a
-   window of its own (latency, transfer) would otherwise read the meter twice per repetition:
-   on a GPU VM two NVML reads cost milliseconds, a hundred times the repetition. */
+/* A reading of every cheap meter at a window boundary. */
 void hb__energy_mark(hb__energy *E) {
+    if (!E) return;
+    for (size_t i = 0; i < E->nm; i++)
+        if (E->ms[i].m->cheap) read_meter(&E->ms[i]);
+}
+
+/* The same, for per-repetition windows, except for a meter whose newest reading is younger than
+   its own update period (`resolution`: RAPL ~1 ms, NVML's energy counter ~100 ms; a power meter
+   updating every second, like NVML's power reading, is in effect left to its sampler): such a
+   reading adds nothing to the interpolation at the boundary, and a repetition of a few
+   microseconds with a window of its own (latency, transfer) would otherwise read the meter
+   twice per repetition: on the H100 VM that made a 10 µs launch cost 7 ms. Span windows (two
+   boundaries per measurement) keep hb__energy_mark. */
+void hb__energy_mark_if_stale(hb__energy *E) {
     if (!E) return;
     double now = hb__now();
     for (size_t i = 0; i < E->nm; i++) {

@@ -59,6 +59,9 @@ void hb__energy_measure_begin(hb__energy *E, const hb_device *dev);
 double hb__energy_needed_window(const hb__energy *E, double cap);
 /* Read the cheap meters (just before a timed window starts / just after it ends). */
 void hb__energy_mark(hb__energy *E);
+/* The same, skipping a meter whose newest reading is younger than its update period: for
+   per-repetition windows, whose repetitions can be microseconds. */
+void hb__energy_mark_if_stale(hb__energy *E);
 /* Adds one timed window [t0, t1] (CLOCK_MONOTONIC seconds, hb__now) covering `reps` runs. */
 void hb__energy_add_window(hb__energy *E, double t0, double t1, int reps);
 /* The record's energy object for `ops` operations per run (in the rate's basis) and the rate

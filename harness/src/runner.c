@@ -396,7 +396,7 @@ static hb_status timed_run_hooked(const hb_impl *im, void *state, double *secs,
     hb_status s = HB_OK;
     if (im->reset && (s = im->reset(state)) != HB_OK) return s;
     if (h) {
-        hb__energy_mark(h->energy);
+        hb__energy_mark_if_stale(h->energy);
         if (h->counters) hb__counters_begin(h->counters);
     }
     double t0 = hb__now();
@@ -406,7 +406,7 @@ static hb_status timed_run_hooked(const hb_impl *im, void *state, double *secs,
     if (t_start) *t_start = t0;
     if (h) {
         if (h->counters) hb__counters_end(h->counters);
-        hb__energy_mark(h->energy);
+        hb__energy_mark_if_stale(h->energy);
         hb__energy_add_window(h->energy, t0, t1, 1);
     }
     return s;
