@@ -250,14 +250,24 @@ static void test_every_candidate(void **state) {
     assert_true(verified > 0);
 }
 
-/* A malformed HB_GEMM_OCL_TILES is an error naming the variable, not a silent search. */
+/* A malformed HB_GEMM_OCL_TILES or HB_GEMM_OCL_SEARCH_N is an error naming the variable, not
+   a silent search. */
 static void test_forced_tiles_invalid(void **state) {
     (void)state;
     if (opencl_devices() == 0) skip();
-    const char *bad[] = {"64,64,64", "64,64,64,16,16,16,1", "64,64,64,10,16,16", "a,b,c,d,e,f",
-                         "20,20,20,10,10,5" /* VW 5 */};
+    static const struct {
+        const char *var, *value;
+    } bad[] = {
+        {"HB_GEMM_OCL_TILES", "64,64,64"},
+        {"HB_GEMM_OCL_TILES", "64,64,64,16,16,16,1"},
+        {"HB_GEMM_OCL_TILES", "64,64,64,10,16,16"},
+        {"HB_GEMM_OCL_TILES", "a,b,c,d,e,f"},
+        {"HB_GEMM_OCL_TILES", "20,20,20,10,10,5"}, /* VW 5 */
+        {"HB_GEMM_OCL_SEARCH_N", "10"},
+        {"HB_GEMM_OCL_SEARCH_N", "1024x"},
+    };
     for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
-        setenv("HB_GEMM_OCL_TILES", bad[b], 1);
+        setenv(bad[b].var, bad[b].value, 1);
         hb__gemm_ocl_forget_tiles();
         for (size_t d = 0; d < hb_device_count(g_ctx); d++) {
             const hb_device *dev = hb_device_at(g_ctx, d);
@@ -268,10 +278,10 @@ static void test_forced_tiles_invalid(void **state) {
             char err[512] = "";
             hb_status s = hb__gemm_ocl_tiles(od, HB_F32, tiles, &detail, err, sizeof err);
             assert_int_equal(s, HB_E_INVALID);
-            if (!strstr(err, "HB_GEMM_OCL_TILES")) fail_msg("%s: %s", bad[b], err);
+            if (!strstr(err, bad[b].var)) fail_msg("%s=%s: %s", bad[b].var, bad[b].value, err);
         }
+        unsetenv(bad[b].var);
     }
-    unsetenv("HB_GEMM_OCL_TILES");
     hb__gemm_ocl_forget_tiles();
 }
 

@@ -1,5 +1,6 @@
 /* Unit tests: half-precision conversions, the counter-based RNG, variant names, comma lists. */
 #include <float.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hb_test.h"
@@ -236,6 +237,28 @@ static void test_str_in_list(void **state) {
     assert_true(hb__str_in_list("a,,b", "b"));
 }
 
+/* A tuning variable holding an unexpected value is an error naming it, never ignored. */
+static void test_env_int_choice(void **state) {
+    (void)state;
+    static const int allowed[] = {1, 2, 4, 8, 16};
+    char err[256] = "";
+    unsetenv("HB_TEST_CHOICE");
+    assert_int_equal(hb__env_int_choice("HB_TEST_CHOICE", allowed, 5, 7, err, sizeof err), 7);
+    setenv("HB_TEST_CHOICE", "", 1);
+    assert_int_equal(hb__env_int_choice("HB_TEST_CHOICE", allowed, 5, 7, err, sizeof err), 7);
+    setenv("HB_TEST_CHOICE", "8", 1);
+    assert_int_equal(hb__env_int_choice("HB_TEST_CHOICE", allowed, 5, 7, err, sizeof err), 8);
+    const char *bad[] = {"3", "8x", "x", "-4", "32"};
+    for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
+        setenv("HB_TEST_CHOICE", bad[b], 1);
+        err[0] = 0;
+        assert_int_equal(hb__env_int_choice("HB_TEST_CHOICE", allowed, 5, 7, err, sizeof err), -1);
+        assert_non_null(strstr(err, "HB_TEST_CHOICE"));
+        assert_non_null(strstr(err, "1, 2, 4, 8, 16"));
+    }
+    unsetenv("HB_TEST_CHOICE");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_f16_exact_values),
@@ -252,6 +275,7 @@ int main(void) {
         cmocka_unit_test(test_variant_names_round_trip),
         cmocka_unit_test(test_other_names),
         cmocka_unit_test(test_str_in_list),
+        cmocka_unit_test(test_env_int_choice),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

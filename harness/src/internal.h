@@ -135,6 +135,10 @@ const char *hb__cpu_memory_policy(void); /* "first-touch by bound threads" ... *
 /* A text or number property appended to a device's info (the built-in platforms). */
 void hb__prop_text(hb_device_info *o, const char *k, const char *v);
 void hb__prop_num(hb_device_info *o, const char *k, double v);
+/* An integer environment variable restricted to `allowed`: def when unset or empty, else its
+   value, or -1 with err filled (naming the variable) when it is none of them. */
+int hb__env_int_choice(const char *var, const int *allowed, size_t nallowed, int def, char *err,
+                       size_t n);
 
 /* ---- stats.c ---- */
 /* Wall-clock limit (s) of a measurement's timed loop, for its min_time and energy window. */

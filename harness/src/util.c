@@ -322,3 +322,21 @@ void hb__prop_num(hb_device_info *o, const char *k, double v) {
     p->number = v;
     p->is_number = 1;
 }
+
+/* An integer tuning variable restricted to a few values (HB_STREAM_OCL_VW ...): def when unset
+   or empty; -1 with err naming the variable, its value and the allowed ones when it holds
+   anything else (a knob that is silently ignored would measure something else than asked). */
+int hb__env_int_choice(const char *var, const int *allowed, size_t nallowed, int def, char *err,
+                       size_t n) {
+    const char *e = getenv(var);
+    if (!e || !*e) return def;
+    char *end;
+    long v = strtol(e, &end, 10);
+    for (size_t i = 0; !*end && i < nallowed; i++)
+        if (v == allowed[i]) return allowed[i];
+    char list[96] = "";
+    for (size_t i = 0, l = 0; i < nallowed && l < sizeof list; i++)
+        l += (size_t)snprintf(list + l, sizeof list - l, "%s%d", i ? ", " : "", allowed[i]);
+    hb__set_err(err, n, "%s='%.32s': not one of %s", var, e, list);
+    return -1;
+}

@@ -44,13 +44,18 @@ int hb__gemm_ocl_search_n(unsigned compute_units) {
     int n = t * SEARCH_TILE_MAX;
     return n < 512 ? 512 : n > 2048 ? 2048 : n;
 }
-/* HB_GEMM_OCL_SEARCH_N overrides it (64 .. 8192): to tune for another size class, or to test */
-static int search_n(const hb__ocl_device *od) {
+/* HB_GEMM_OCL_SEARCH_N overrides it (64 .. 8192): to tune for another size class, or to test.
+   -1 with err filled for a value that is not such an integer. */
+static int search_n(const hb__ocl_device *od, char *err, size_t n) {
     const char *e = getenv("HB_GEMM_OCL_SEARCH_N");
     if (e && *e) {
         char *end;
         long v = strtol(e, &end, 10);
-        if (!*end && v >= 64 && v <= 8192) return (int)v;
+        if (*end || v < 64 || v > 8192) {
+            hb__set_err(err, n, "HB_GEMM_OCL_SEARCH_N='%.32s': not an integer in 64 .. 8192", e);
+            return -1;
+        }
+        return (int)v;
     }
     return hb__gemm_ocl_search_n(od->compute_units);
 }
@@ -240,7 +245,8 @@ static hb_status search(hb__ocl_device *od, hb_variant v, tuned *t, char *err, s
     int ncand = NCANDIDATES, force = forced_tiles(&forced, err, n);
     if (force < 0) return HB_E_INVALID;
     if (force) cands = &forced, ncand = 1;
-    const int sn = search_n(od);
+    const int sn = search_n(od, err, n);
+    if (sn < 0) return HB_E_INVALID;
     const size_t N = (size_t)sn, ni = N * N;
     size_t es = in_size(v), os = out_size(v);
     void *hA = malloc(ni * es), *hB = malloc(ni * es), *hC = malloc(ni * os);

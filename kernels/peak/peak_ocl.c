@@ -31,12 +31,12 @@ static size_t peak_ocl_es(hb_variant v) {
 
 /* Elements per work item for variant v on this device: the native vector width on a CPU
    device (whose OpenCL compiler vectorises within a work item, not across them), 1 elsewhere
-   (a GPU thread is one lane already). HB_PEAK_OCL_VW overrides. */
-static int peak_ocl_vw(const hb__ocl_device *od, hb_variant v) {
-    const char *e = getenv("HB_PEAK_OCL_VW");
-    if (e && (!strcmp(e, "1") || !strcmp(e, "2") || !strcmp(e, "4") || !strcmp(e, "8") ||
-              !strcmp(e, "16")))
-        return atoi(e);
+   (a GPU thread is one lane already). HB_PEAK_OCL_VW overrides; -1 (err filled) when it holds
+   no valid width. */
+static int peak_ocl_vw(const hb__ocl_device *od, hb_variant v, char *err, size_t n) {
+    static const int k_vws[] = {1, 2, 4, 8, 16};
+    int forced = hb__env_int_choice("HB_PEAK_OCL_VW", k_vws, 5, 0, err, n);
+    if (forced != 0) return forced;
     if (!(od->type & CL_DEVICE_TYPE_CPU)) return 1;
     cl_device_info q = v == HB_F64   ? CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE
                        : v == HB_F32 ? CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT
@@ -111,7 +111,11 @@ static hb_status peak_ocl_setup(const hb_device *dev, hb_problem *p, void **stat
         return HB_E_INVALID;
     }
     s->bytes = (size_t)p->size.n * peak_ocl_es(v);
-    s->vw = v == HB_F16 ? 1 : peak_ocl_vw(od, v);
+    s->vw = v == HB_F16 ? 1 : peak_ocl_vw(od, v, err, n);
+    if (s->vw < 0) {
+        free(s);
+        return HB_E_INVALID;
+    }
     char opts[128];
     snprintf(opts, sizeof opts, "%s%s", od->has_fp64 ? "-DHB_F64 " : "",
              od->has_fp16 ? "-DHB_F16" : "");

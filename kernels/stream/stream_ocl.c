@@ -137,12 +137,14 @@ static hb_status stream_ocl_setup(const hb_device *d, hb_problem *p, void **stat
        every device; the probe below says whether the compiler has them. HB_STREAM_OCL_VW
        (1, 2, 4, 8, 16) and HB_STREAM_OCL_NT (0/1) override, for experiments on new devices;
        what ran is in the detail either way. */
-    int vw = (int)((od->type & CL_DEVICE_TYPE_CPU ? 64 : 16) / es), nt = 1;
-    const char *e_vw = getenv("HB_STREAM_OCL_VW"), *e_nt = getenv("HB_STREAM_OCL_NT");
-    if (e_vw && (!strcmp(e_vw, "1") || !strcmp(e_vw, "2") || !strcmp(e_vw, "4") ||
-                 !strcmp(e_vw, "8") || !strcmp(e_vw, "16")))
-        vw = atoi(e_vw);
-    if (e_nt && (!strcmp(e_nt, "0") || !strcmp(e_nt, "1"))) nt = atoi(e_nt);
+    static const int k_vws[] = {1, 2, 4, 8, 16}, k_nts[] = {0, 1};
+    int vw = hb__env_int_choice("HB_STREAM_OCL_VW", k_vws, 5,
+                                (int)((od->type & CL_DEVICE_TYPE_CPU ? 64 : 16) / es), err, n);
+    int nt = vw < 0 ? -1 : hb__env_int_choice("HB_STREAM_OCL_NT", k_nts, 2, 1, err, n);
+    if (vw < 0 || nt < 0) {
+        st = HB_E_INVALID;
+        goto fail;
+    }
     char opts[128];
     snprintf(opts, sizeof opts, "%s -DVW=%d%s", f64 ? "-DT=double -DHB_FP64" : "-DT=float", vw,
              nt ? " -DHB_NT" : "");
