@@ -409,6 +409,19 @@ PYEOF
   out="$tmp/lu.json"
   expect 0 "run lu 257" -- "$HB" run -q --kernel lu --size 257 --min-time 0.01 --threads 2 -o "$out"
   validate "$out" --all-ok
+  # a tuning variable with a value it does not take: an error record naming it, never a
+  # silent default (exit 1: the run goes on, the record says why)
+  local v
+  for v in HETBENCH_GEMM_ISA=nosuch:gemm HETBENCH_PEAK_ISA=nosuch:peak HETBENCH_STREAM_NT=7:stream; do
+    out="$tmp/badenv.json"
+    env "${v%%:*}" "$HB" run -q --kernel "${v##*:}" --impl base --precision f64 --size 1000 \
+      --min-time 0 --threads 2 -o "$out" >"$tmp/out" 2>"$tmp/err"
+    if [ $? -eq 1 ] && grep -q '"status": "error"' "$out" && grep -qF "${v%%=*}=" "$out"; then
+      pass "${v%%:*}: an error record naming the variable"
+    else
+      fail "${v%%:*}: no error record naming the variable"
+    fi
+  done
 }
 
 # The schema itself: a real result validates, and each kind of damage is rejected.

@@ -410,6 +410,7 @@ typedef struct gemm_cpu {
 static hb_status gemm_cpu_setup(const hb_device *dev, hb_problem *p, void **state, char *err,
                                 size_t n) {
     (void)dev;
+    if (hb__gemm_isa_env_check(err, n) != 0) return HB_E_INVALID;
     gemm_cpu *s = calloc(1, sizeof *s);
     if (!s) return HB_E_NOMEM;
     s->p = p;

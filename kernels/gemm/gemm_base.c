@@ -195,6 +195,20 @@ int hb__gemm_isa_available(const char *name) {
     return isa_lookup(name) != NULL;
 }
 
+int hb__gemm_isa_env_check(char *err, size_t n) {
+    const char *env = getenv("HETBENCH_GEMM_ISA");
+    if (!env || !*env || isa_lookup(env)) return 0;
+    static const char *const all[] = {"avx512", "avx2", "neon", "generic"};
+    char here[64] = "";
+    for (size_t i = 0, l = 0; i < sizeof all / sizeof *all && l < sizeof here; i++)
+        if (isa_lookup(all[i]))
+            l += (size_t)snprintf(here + l, sizeof here - l, "%s%s", l ? ", " : "", all[i]);
+    if (err && n)
+        snprintf(err, n, "HETBENCH_GEMM_ISA='%.32s': not a GEMM ISA this build and CPU run (%s)",
+                 env, here);
+    return -1;
+}
+
 int hb__gemm_select_isa(const char *name) {
     const hb_gemm_isa_t *t = name ? isa_lookup(name) : isa_best();
     if (!t) return -1;

@@ -1,5 +1,6 @@
 #ifndef HB_GEMM_BASE_H
 #define HB_GEMM_BASE_H
+#include <stddef.h>
 #include <stdint.h>
 /* C = alpha*A*B + beta*C. A is m x k (lda >= m), B is k x n (ldb >= k), C is m x n (ldc >= m).
    All column-major. Parallel with OpenMP over the current default team size
@@ -25,8 +26,11 @@ void hb__gemm_i8(int64_t m, int64_t n, int64_t k, const int8_t *A, int64_t lda, 
    (AVX-512F/BW(/VNNI where used)), "neon" (aarch64). Best available is chosen on first use
    (or from env HETBENCH_GEMM_ISA if set and available). */
 int hb__gemm_isa_available(const char *name); /* 1 if this build+CPU can run it */
-int hb__gemm_select_isa(const char *name);    /* NULL = best; returns 0 ok, -1 unavailable */
-const char *hb__gemm_isa(void);               /* the ISA now in use */
+/* -1 with err filled when HETBENCH_GEMM_ISA names an ISA that is unknown or unavailable here
+   (the kernels would otherwise fall back to the best one silently); 0 otherwise. */
+int hb__gemm_isa_env_check(char *err, size_t n);
+int hb__gemm_select_isa(const char *name); /* NULL = best; returns 0 ok, -1 unavailable */
+const char *hb__gemm_isa(void);            /* the ISA now in use */
 /* Human-readable description of the micro-kernel used for a precision, e.g. "avx512 f64 16x14
  * packed, MC=..,KC=..,NC=..". prec is one of "f64","f32","f16","bf16","i8". */
 const char *hb__gemm_describe(const char *prec);

@@ -178,6 +178,7 @@ typedef struct lu_cpu {
 static hb_status lu_cpu_setup(const hb_device *dev, hb_problem *p, void **state, char *err,
                               size_t errlen) {
     (void)dev;
+    if (hb__gemm_isa_env_check(err, errlen) != 0) return HB_E_INVALID; /* its update is the GEMM */
     int64_t n = p->size.n;
     lu_cpu *s = calloc(1, sizeof *s);
     if (!s) return HB_E_NOMEM;

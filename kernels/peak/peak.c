@@ -473,8 +473,18 @@ static hb_status peak_cpu_supports(const hb_device *d, const hb_problem *p, char
 
 static hb_status peak_cpu_setup(const hb_device *dev, hb_problem *p, void **state, char *err,
                                 size_t n) {
-    (void)dev, (void)err, (void)n;
+    (void)dev;
     if (p->variant == HB_F16) return HB_UNSUPPORTED;
+    /* HETBENCH_PEAK_ISA caps the instruction set (tests, comparisons): a name it does not know
+       is an error, not the default */
+    const char *capv = getenv("HETBENCH_PEAK_ISA");
+    if (capv && *capv && strcmp(capv, "generic") && strcmp(capv, "avx2") &&
+        strcmp(capv, "avx512") && strcmp(capv, "avx512-novnni")) {
+        hb__set_err(err, n,
+                    "HETBENCH_PEAK_ISA='%.32s': not one of generic, avx2, avx512, avx512-novnni",
+                    capv);
+        return HB_E_INVALID;
+    }
     peak_cpu *s = calloc(1, sizeof *s);
     if (!s) return HB_E_NOMEM;
     s->p = p;

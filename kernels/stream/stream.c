@@ -283,7 +283,7 @@ STREAM_NT_FN(stream_nt_f32, float, __m128, 4, ps)
 
 static hb_status stream_cpu_setup(const hb_device *dev, hb_problem *p, void **state, char *err,
                                   size_t n) {
-    (void)err, (void)n;
+    (void)err, (void)n; /* used where streaming stores exist (HETBENCH_STREAM_NT) */
     stream_cpu *s = calloc(1, sizeof *s);
     if (!s) return HB_E_NOMEM;
     s->p = p;
@@ -293,9 +293,14 @@ static hb_status stream_cpu_setup(const hb_device *dev, hb_problem *p, void **st
         dev && dev->info.llc_bytes_total ? dev->info.llc_bytes_total : hb__llc_bytes_total();
     /* only when the arrays do not fit in the caches: in cache, streaming stores are slower */
     s->nontemporal = llc > 0 && bytes > (double)llc;
-    /* tests force either path at any size: HETBENCH_STREAM_NT=0|1 */
-    const char *force = getenv("HETBENCH_STREAM_NT");
-    if (force && (force[0] == '0' || force[0] == '1')) s->nontemporal = force[0] == '1';
+    /* tests force either path at any size: HETBENCH_STREAM_NT=0|1 (anything else: an error) */
+    static const int k_nt[] = {0, 1};
+    int force = hb__env_int_choice("HETBENCH_STREAM_NT", k_nt, 2, -2, err, n);
+    if (force == -1) {
+        free(s);
+        return HB_E_INVALID;
+    }
+    if (force >= 0) s->nontemporal = force;
 #else
     (void)dev;
 #endif
