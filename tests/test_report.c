@@ -468,6 +468,14 @@ static void dump_to(json_t *doc, const char *dir, const char *name, char *path, 
     if (json_dump_file(doc, path, JSON_INDENT(1)) != 0) fail_msg("cannot write %s", path);
 }
 
+/* dir/spec.json holding text; its path in path */
+static void write_spec(const char *dir, const char *text, char *path, size_t n) {
+    snprintf(path, n, "%s/spec.json", dir);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0) fail_msg("cannot write %s", path);
+    fclose(f);
+}
+
 static json_t *evaluate(const char *spec_path, hb__catalog *cat, const char **res, size_t n,
                         char *err, size_t errn) {
     json_t *spec = hb__spec_load(spec_path, err, errn);
@@ -842,23 +850,21 @@ static void test_units_i8_and_stream_energy(void **state) {
     json_array_append_new(recs, st);
     dump_to(doc, dir, "hpc-node01.json", path, sizeof path);
     json_decref(doc);
-    FILE *f;
-    snprintf(spec_path, sizeof spec_path, "%s/spec.json", dir);
-    assert_non_null(f = fopen(spec_path, "w"));
-    fputs("{\"spec_version\": 1, \"name\": {\"en\": \"units\", \"zh\": \"单位\"},\n"
-          " \"system\": {\"node_types\": [{\"id\": \"h\", \"role\": \"ai\", \"count\": 10,\n"
-          "   \"match\": {\"hosts\": [\"hpc-*\"]}}]},\n"
-          " \"clauses\": [\n"
-          "  {\"id\": \"int8\", \"type\": \"capacity\", \"precision\": [\"i8\"],\n"
-          "   \"kernels\": [\"gemm\"], \"min\": 1e12},\n"
-          "  {\"id\": \"int32\", \"type\": \"capacity\", \"precision\": [\"i32\"],\n"
-          "   \"kernels\": [\"peak\"], \"min\": 1e12},\n"
-          "  {\"id\": \"stream-energy\", \"type\": \"energy_efficiency\", \"kernel\": \"stream\",\n"
-          "   \"precision\": \"f64\", \"min_gflops_per_joule\": 0.1},\n"
-          "  {\"id\": \"int8-energy\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
-          "   \"precision\": \"i8\", \"min_gflops_per_joule\": 0.1, \"required\": false}]}\n",
-          f);
-    fclose(f);
+    write_spec(
+        dir,
+        "{\"spec_version\": 1, \"name\": {\"en\": \"units\", \"zh\": \"单位\"},\n"
+        " \"system\": {\"node_types\": [{\"id\": \"h\", \"role\": \"ai\", \"count\": 10,\n"
+        "   \"match\": {\"hosts\": [\"hpc-*\"]}}]},\n"
+        " \"clauses\": [\n"
+        "  {\"id\": \"int8\", \"type\": \"capacity\", \"precision\": [\"i8\"],\n"
+        "   \"kernels\": [\"gemm\"], \"min\": 1e12},\n"
+        "  {\"id\": \"int32\", \"type\": \"capacity\", \"precision\": [\"i32\"],\n"
+        "   \"kernels\": [\"peak\"], \"min\": 1e12},\n"
+        "  {\"id\": \"stream-energy\", \"type\": \"energy_efficiency\", \"kernel\": \"stream\",\n"
+        "   \"precision\": \"f64\", \"min_gflops_per_joule\": 0.1},\n"
+        "  {\"id\": \"int8-energy\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
+        "   \"precision\": \"i8\", \"min_gflops_per_joule\": 0.1, \"required\": false}]}\n",
+        spec_path, sizeof spec_path);
     hb__catalog *cat = centre_catalog();
     const char *res[] = {path};
     json_t *r = evaluate(spec_path, cat, res, 1, err, sizeof err);
@@ -905,24 +911,21 @@ static void test_efficiency_declared_peak_and_order(void **state) {
             json_array_remove(recs, i);
     dump_to(doc, dir, "hpc-node01.json", nopeak, sizeof nopeak);
     json_decref(doc);
-    FILE *f;
-    snprintf(spec_path, sizeof spec_path, "%s/spec.json", dir);
-    assert_non_null(f = fopen(spec_path, "w"));
-    fputs("{\"spec_version\": 1, \"name\": {\"en\": \"eff\", \"zh\": \"效率\"},\n"
-          " \"system\": {\"node_types\": [{\"id\": \"h\", \"role\": \"hpc\", \"count\": 10,\n"
-          "   \"match\": {\"hosts\": [\"hpc-*\"]}, \"rated_peak\": {\"f64\": 2e12}}]},\n"
-          " \"clauses\": [\n"
-          "  {\"id\": \"ar\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
-          "\"f64\",\n"
-          "   \"min\": 0.1, \"against\": [\"attainable\", \"rated\"]},\n"
-          "  {\"id\": \"ra\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
-          "\"f64\",\n"
-          "   \"min\": 0.1, \"against\": [\"rated\", \"attainable\"]},\n"
-          "  {\"id\": \"r\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
-          "\"f64\",\n"
-          "   \"min\": 0.1, \"against\": [\"rated\"]}]}\n",
-          f);
-    fclose(f);
+    write_spec(dir,
+               "{\"spec_version\": 1, \"name\": {\"en\": \"eff\", \"zh\": \"效率\"},\n"
+               " \"system\": {\"node_types\": [{\"id\": \"h\", \"role\": \"hpc\", \"count\": 10,\n"
+               "   \"match\": {\"hosts\": [\"hpc-*\"]}, \"rated_peak\": {\"f64\": 2e12}}]},\n"
+               " \"clauses\": [\n"
+               "  {\"id\": \"ar\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+               "\"f64\",\n"
+               "   \"min\": 0.1, \"against\": [\"attainable\", \"rated\"]},\n"
+               "  {\"id\": \"ra\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+               "\"f64\",\n"
+               "   \"min\": 0.1, \"against\": [\"rated\", \"attainable\"]},\n"
+               "  {\"id\": \"r\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+               "\"f64\",\n"
+               "   \"min\": 0.1, \"against\": [\"rated\"]}]}\n",
+               spec_path, sizeof spec_path);
     hb__catalog *cat = centre_catalog();
     static const struct {
         const char *id;
@@ -982,27 +985,24 @@ static void test_duplicate_clauses_one_figure(void **state) {
     (void)state;
     char err[2048] = "", dir[] = "/tmp/hb-report-dup-XXXXXX", spec_path[512];
     assert_non_null(mkdtemp(dir));
-    FILE *f;
-    snprintf(spec_path, sizeof spec_path, "%s/spec.json", dir);
-    assert_non_null(f = fopen(spec_path, "w"));
-    fputs("{\"spec_version\": 1, \"name\": {\"en\": \"dup\", \"zh\": \"重复\"},\n"
-          " \"system\": {\"node_types\": [{\"id\": \"h\", \"role\": \"hpc\", \"count\": 10,\n"
-          "   \"match\": {\"hosts\": [\"hpc-*\"]}}]},\n"
-          " \"clauses\": [\n"
-          "  {\"id\": \"e1\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
-          "   \"precision\": \"f64\", \"min_gflops_per_joule\": 0.1},\n"
-          "  {\"id\": \"e2\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
-          "   \"precision\": \"f64\", \"min_gflops_per_joule\": 0.1},\n"
-          "  {\"id\": \"e3\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
-          "   \"precision\": \"f64\", \"min_gflops_per_joule\": 1000},\n"
-          "  {\"id\": \"x1\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
-          "\"f64\",\n"
-          "   \"min\": 0.1},\n"
-          "  {\"id\": \"x2\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
-          "\"f64\",\n"
-          "   \"min\": 0.1}]}\n",
-          f);
-    fclose(f);
+    write_spec(dir,
+               "{\"spec_version\": 1, \"name\": {\"en\": \"dup\", \"zh\": \"重复\"},\n"
+               " \"system\": {\"node_types\": [{\"id\": \"h\", \"role\": \"hpc\", \"count\": 10,\n"
+               "   \"match\": {\"hosts\": [\"hpc-*\"]}}]},\n"
+               " \"clauses\": [\n"
+               "  {\"id\": \"e1\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
+               "   \"precision\": \"f64\", \"min_gflops_per_joule\": 0.1},\n"
+               "  {\"id\": \"e2\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
+               "   \"precision\": \"f64\", \"min_gflops_per_joule\": 0.1},\n"
+               "  {\"id\": \"e3\", \"type\": \"energy_efficiency\", \"kernel\": \"gemm\",\n"
+               "   \"precision\": \"f64\", \"min_gflops_per_joule\": 1000},\n"
+               "  {\"id\": \"x1\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+               "\"f64\",\n"
+               "   \"min\": 0.1},\n"
+               "  {\"id\": \"x2\", \"type\": \"efficiency\", \"kernel\": \"gemm\", \"precision\": "
+               "\"f64\",\n"
+               "   \"min\": 0.1}]}\n",
+               spec_path, sizeof spec_path);
     hb__catalog *cat = centre_catalog();
     const char *res[] = {RESULTS "/hpc-node01.json"};
     json_t *r = evaluate(spec_path, cat, res, 1, err, sizeof err);
